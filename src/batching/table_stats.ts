@@ -1,0 +1,19 @@
+/** Delivery figures for one table on one client, as `stats()` reports them. */
+export interface TableStats {
+  /** The client's name. */
+  client: string;
+  /** The table as `"database.table"`. */
+  table: string;
+  /** Rows acknowledged by ClickHouse. */
+  written: number;
+  /** Rows buffered, waiting to be sent (including those waiting for a schema). */
+  pending: number;
+  /** Rows sent again after a failed attempt (counted once per attempt). */
+  retried: number;
+  /** Rows given up on, by reason (`invalid`, `rejected`, `buffer_full`, `closed`). */
+  dropped: Record<string, number>;
+  /** Insert requests that failed. */
+  failedBatches: number;
+  /** The last error's message, if any. */
+  lastError?: string;
+}

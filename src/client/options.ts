@@ -1,0 +1,226 @@
+import * as v from "valibot";
+import type { Clock } from "../runtime/clock.ts";
+import { formatIssues } from "../config/format_issues.ts";
+
+const seconds = v.pipe(v.number(), v.finite(), v.minValue(0));
+const positiveInt = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+
+const BatchingSchema = v.strictObject({
+  period: v.optional(seconds),
+  maxRows: v.optional(positiveInt),
+  maxBytes: v.optional(positiveInt),
+  maxBufferedRows: v.optional(positiveInt),
+});
+
+/** When rows are sent, and how many may wait: for `init()`, `metric()`, `counter()`. */
+export interface BatchingOptions {
+  /**
+   * Longest a row waits before its batch is sent, in seconds.
+   * @default {60}
+   */
+  period?: number;
+  /**
+   * A batch is sent as soon as it holds this many rows.
+   * @default {10000}
+   */
+  maxRows?: number;
+  /**
+   * A batch is sent as soon as it holds about this many bytes.
+   * @default {8388608}
+   */
+  maxBytes?: number;
+  /**
+   * Most rows held per table while ClickHouse is slow or away; past it the
+   * oldest are dropped, counted in `stats()` and reported.
+   * @default {100000}
+   */
+  maxBufferedRows?: number;
+}
+
+const settingValue = v.union([v.string(), v.number(), v.boolean()]);
+
+const InitOptionsSchema = v.strictObject({
+  url: v.optional(v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//i, "expected an http(s) URL"))),
+  host: v.optional(v.pipe(v.string(), v.minLength(1))),
+  port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535))),
+  secure: v.optional(v.boolean()),
+  user: v.optional(v.string()),
+  password: v.optional(v.string()),
+  database: v.optional(v.pipe(v.string(), v.minLength(1))),
+  clientName: v.optional(v.pipe(v.string(), v.minLength(1))),
+  env: v.optional(v.record(v.string(), v.unknown())),
+  requestTimeout: v.optional(v.pipe(seconds, v.minValue(0.001))),
+  closeTimeout: v.optional(seconds),
+  clickhouseSettings: v.optional(v.record(v.string(), settingValue)),
+  asyncInsert: v.optional(v.boolean()),
+  batching: v.optional(BatchingSchema),
+  envTags: v.optional(v.picklist(["prefixed", "bare", "off"])),
+  onError: v.optional(
+    v.custom<(error: Error) => void>((x) => typeof x === "function", "expected a function"),
+  ),
+  fetch: v.optional(v.custom<typeof fetch>((x) => typeof x === "function", "expected a function")),
+  clock: v.optional(
+    v.custom<Clock>(
+      (x) => typeof x === "object" && x !== null && "now" in x && "setTimeout" in x,
+      "expected a Clock (now, setTimeout)",
+    ),
+  ),
+});
+
+/** Options of `init()`. Durations are in seconds. */
+export interface InitOptions {
+  /**
+   * Full base URL (`https://host:8443`); wins over `host`, `port` and `secure`.
+   * Credentials in it are moved into headers.
+   */
+  url?: string;
+  /**
+   * Server host name.
+   * @default {"localhost"}
+   */
+  host?: string;
+  /**
+   * HTTP port.
+   * @default {8123, or 8443 when secure}
+   */
+  port?: number;
+  /**
+   * Use HTTPS.
+   * @default {false}
+   */
+  secure?: boolean;
+  /**
+   * User name.
+   * @default {"default"}
+   */
+  user?: string;
+  /**
+   * Password; sent only in the `Authorization` header.
+   * @default {""}
+   */
+  password?: string;
+  /**
+   * Database for tables named without one.
+   * @default {"default"}
+   */
+  database?: string;
+  /**
+   * The client's name; `init` with the same name replaces that client.
+   * @default {"default"}
+   */
+  clientName?: string;
+  /** A record used instead of the process environment (a Worker's `env`). */
+  env?: Record<string, unknown>;
+  /**
+   * Per-request timeout, in seconds.
+   * @default {30}
+   */
+  requestTimeout?: number;
+  /**
+   * Longest `close()` waits for the last rows to be delivered, in seconds.
+   * @default {10}
+   */
+  closeTimeout?: number;
+  /** ClickHouse settings sent with every insert (those the server does not know are left out). */
+  clickhouseSettings?: Record<string, string | number | boolean>;
+  /**
+   * Insert with `async_insert=1, wait_for_async_insert=1` (servers that have them).
+   * @default {false}
+   */
+  asyncInsert?: boolean;
+  /** Default batching for every table of this client. */
+  batching?: BatchingOptions;
+  /**
+   * Where a `String` column a row leaves out takes its value from: the
+   * environment variable `TUSK_<COLUMN>` (`"prefixed"`), the bare upper-cased
+   * column name as the original library did (`"bare"`), or nowhere (`"off"`).
+   * @default {"prefixed"}
+   */
+  envTags?: "prefixed" | "bare" | "off";
+  /** Receives the library's own problems instead of the console; must not throw. */
+  onError?: (error: Error) => void;
+  /** A `fetch` to use instead of the global one. */
+  fetch?: typeof fetch;
+  /** Time and timers; tests pass a `FakeClock`. */
+  clock?: Clock;
+}
+
+/**
+ * Validates batching options.
+ *
+ * @param value What the user gave.
+ * @param label How to name it in an error, e.g. `metric "db.cpu": option "batching"`.
+ * @returns The options.
+ * @throws {TypeError} Naming every bad field.
+ */
+export function parseBatching(value: unknown, label: string): BatchingOptions {
+  const result = v.safeParse(BatchingSchema, value);
+  if (result.success) return result.output;
+  throw new TypeError(`Cannot use ${label}: ${formatIssues(result.issues, "batching").join("; ")}`);
+}
+
+/** `init()`'s options with every default applied and the URL resolved. */
+export interface ResolvedOptions {
+  url: string;
+  user: string;
+  password: string;
+  database: string;
+  clientName: string;
+  env: Readonly<Record<string, unknown>> | undefined;
+  requestTimeoutMs: number;
+  closeTimeoutMs: number;
+  clickhouseSettings: Record<string, string | number | boolean>;
+  batching: BatchingOptions;
+  envTags: "prefixed" | "bare" | "off";
+  onError: ((error: Error) => void) | undefined;
+  fetch: typeof fetch | undefined;
+  clock: Clock | undefined;
+}
+
+/**
+ * Validates `init()`'s options and applies defaults. Credentials in a URL
+ * (`http://user:pass@host`) are moved out of it, into the headers.
+ *
+ * @param options What the user gave.
+ * @returns The resolved options.
+ * @throws {TypeError} Naming every bad option.
+ */
+export function resolveOptions(options: unknown = {}): ResolvedOptions {
+  const result = v.safeParse(InitOptionsSchema, options);
+  if (!result.success) {
+    throw new TypeError(
+      `Cannot initialize Tusk: ${formatIssues(result.issues, "option").join("; ")}`,
+    );
+  }
+  const o: InitOptions = result.output;
+  const secure = o.secure ?? false;
+  const url = new URL(
+    o.url ??
+      `${secure ? "https" : "http"}://${o.host ?? "localhost"}:${o.port ?? (secure ? 8443 : 8123)}`,
+  );
+  const user = o.user ?? (url.username !== "" ? decodeURIComponent(url.username) : "default");
+  const password = o.password ?? (url.password !== "" ? decodeURIComponent(url.password) : "");
+  url.username = "";
+  url.password = "";
+  const settings = { ...o.clickhouseSettings };
+  if (o.asyncInsert) {
+    settings.async_insert ??= 1;
+    settings.wait_for_async_insert ??= 1;
+  }
+  return {
+    url: url.toString().replace(/\/$/, ""),
+    user,
+    password,
+    database: o.database ?? "default",
+    clientName: o.clientName ?? "default",
+    env: o.env,
+    requestTimeoutMs: (o.requestTimeout ?? 30) * 1000,
+    closeTimeoutMs: (o.closeTimeout ?? 10) * 1000,
+    clickhouseSettings: settings,
+    batching: o.batching ?? {},
+    envTags: o.envTags ?? "prefixed",
+    onError: o.onError,
+    fetch: o.fetch,
+    clock: o.clock,
+  };
+}

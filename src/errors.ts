@@ -1,0 +1,159 @@
+/**
+ * Error classes thrown or reported by Tusk.
+ *
+ * @module
+ */
+
+/**
+ * Base class of every error Tusk reports, so callers can tell the library's
+ * errors from their own with one `instanceof` check.
+ *
+ * @example Telling Tusk's errors apart
+ * ```ts
+ * import { TuskError } from "@tusk/clickhouse";
+ * function report(error: unknown): string {
+ *   return error instanceof TuskError ? `tusk: ${error.message}` : String(error);
+ * }
+ * ```
+ */
+export class TuskError extends Error {
+  /**
+   * Creates an error.
+   *
+   * @param message What went wrong, action first.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "TuskError";
+  }
+}
+
+/** What a {@linkcode TuskValidationError} knows about the rejected value. */
+export interface TuskValidationDetails {
+  /** The table, as `"database.table"`. */
+  table: string;
+  /** The column (or row key) at fault, when one is. */
+  column?: string;
+  /** A short, safe rendering of the offending value. */
+  value?: string;
+  /** Why the value was rejected. */
+  reason: string;
+}
+
+/**
+ * A row (or one of its values) that cannot be stored in its table: an unknown
+ * key, or a value that does not fit its column's type.
+ *
+ * Thrown by `write()` and `count()` once the table's schema is known; for rows
+ * written before that, reported through `onError` and counted in `stats()`.
+ *
+ * @example Catching a bad row
+ * ```ts
+ * import { TuskValidationError } from "@tusk/clickhouse";
+ * try {
+ *   // metric.write({ usage: "high" });
+ * } catch (error) {
+ *   if (error instanceof TuskValidationError) console.warn(error.column, error.reason);
+ * }
+ * ```
+ */
+export class TuskValidationError extends TuskError {
+  /** The table, as `"database.table"`. */
+  readonly table: string;
+  /** The column (or row key) at fault, when one is. */
+  readonly column: string | undefined;
+  /** A short, safe rendering of the offending value. */
+  readonly value: string | undefined;
+  /** Why the value was rejected. */
+  readonly reason: string;
+
+  /**
+   * Creates a validation error; the message names table, column and reason.
+   *
+   * @param details The table, column, value and reason.
+   */
+  constructor(details: TuskValidationDetails) {
+    const where = details.column === undefined ? "" : `column "${details.column}": `;
+    super(`Cannot write to "${details.table}": ${where}${details.reason}`);
+    this.name = "TuskValidationError";
+    this.table = details.table;
+    this.column = details.column;
+    this.value = details.value;
+    this.reason = details.reason;
+  }
+}
+
+/** The broad cause of a failed request, used to decide what to do next. */
+export type ClickHouseErrorKind =
+  | "network"
+  | "timeout"
+  | "auth"
+  | "schema"
+  | "data"
+  | "server"
+  | "client";
+
+/** What a {@linkcode TuskClickHouseError} carries. */
+export interface TuskClickHouseErrorDetails {
+  /** What the library was doing, e.g. `Cannot insert into "db.cpu"`. */
+  action: string;
+  /** The server's own message (never holds credentials). */
+  detail: string;
+  /** ClickHouse's error code (`Code: N`), when the server sent one. */
+  code?: number;
+  /** ClickHouse's error name, e.g. `UNKNOWN_TABLE`, when known. */
+  type?: string;
+  /** The HTTP status, or 0 when no response arrived. */
+  status: number;
+  /** The broad cause. */
+  kind: ClickHouseErrorKind;
+  /** Whether sending the same request later can succeed. */
+  retryable: boolean;
+  /** The query id of the failed request. */
+  queryId?: string;
+  /** The underlying error, if any. */
+  cause?: unknown;
+}
+
+/**
+ * A request to ClickHouse that failed: the network, the server or the request.
+ *
+ * @example Deciding whether to retry
+ * ```ts
+ * import { TuskClickHouseError } from "@tusk/clickhouse";
+ * function shouldRetry(error: unknown): boolean {
+ *   return error instanceof TuskClickHouseError && error.retryable;
+ * }
+ * ```
+ */
+export class TuskClickHouseError extends TuskError {
+  /** ClickHouse's error code, when the server sent one. */
+  readonly code: number | undefined;
+  /** ClickHouse's error name, e.g. `UNKNOWN_TABLE`, when known. */
+  readonly type: string | undefined;
+  /** The HTTP status, or 0 when no response arrived. */
+  readonly status: number;
+  /** The broad cause. */
+  readonly kind: ClickHouseErrorKind;
+  /** Whether sending the same request later can succeed. */
+  readonly retryable: boolean;
+  /** The query id of the failed request. */
+  readonly queryId: string | undefined;
+
+  /**
+   * Creates the error from its classified parts.
+   *
+   * @param details Action, detail, code, status, kind and retryability.
+   */
+  constructor(details: TuskClickHouseErrorDetails) {
+    super(`${details.action}: ${details.detail}`, { cause: details.cause });
+    this.name = "TuskClickHouseError";
+    this.code = details.code;
+    this.type = details.type;
+    this.status = details.status;
+    this.kind = details.kind;
+    this.retryable = details.retryable;
+    this.queryId = details.queryId;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Time and timers behind one small interface, so that batching, counters and
+ * heartbeats can be driven by a fake clock in tests and never keep a process
+ * alive on their own.
+ *
+ * @module
+ */
+
+/** A timer started by a {@linkcode Clock}; pass it back to cancel it. */
+export interface TimerHandle {
+  /** Cancels the timer; calling it again does nothing. */
+  cancel(): void;
+}
+
+/** The time source and timer factory used by every periodic thing in Tusk. */
+export interface Clock {
+  /** Milliseconds since the Unix epoch, like `Date.now()`. */
+  now(): number;
+  /**
+   * Runs `callback` once after `delayMs`. The timer does not keep the process
+   * alive where the runtime can tell it so (Deno, Node, Bun).
+   */
+  setTimeout(callback: () => void, delayMs: number): TimerHandle;
+}
+
+type UnrefDeno = { unrefTimer?: (id: number) => void };
+
+function unref(id: unknown): void {
+  if (typeof id === "object" && id !== null && "unref" in id) {
+    (id as { unref(): void }).unref(); // Node, Bun
+    return;
+  }
+  const deno = (globalThis as { Deno?: UnrefDeno }).Deno;
+  if (typeof id === "number" && typeof deno?.unrefTimer === "function") deno.unrefTimer(id);
+}
+
+/**
+ * The real clock: `Date.now()` and the runtime's timers, unreferenced so that
+ * a pending flush never holds a finished program open (the exit hook flushes).
+ *
+ * @example
+ * ```ts
+ * import { systemClock } from "@tusk/clickhouse";
+ * const timer = systemClock.setTimeout(() => console.log("tick"), 1000);
+ * timer.cancel();
+ * ```
+ */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(callback: () => void, delayMs: number): TimerHandle {
+    const id = setTimeout(callback, Math.max(0, delayMs));
+    unref(id);
+    return { cancel: () => clearTimeout(id) };
+  },
+};

@@ -1,0 +1,120 @@
+import { type ClickHouseErrorKind, TuskClickHouseError } from "../errors.ts";
+import { parseErrorText } from "./parse_error_text.ts";
+
+/** What the transport saw of a failed response, when one arrived. */
+export interface ResponseFacts {
+  /** The HTTP status. */
+  status: number;
+  /** The `X-ClickHouse-Exception-Code` header, if sent. */
+  exceptionCode?: string | null;
+}
+
+// Codes that name a missing table, database or column: the schema is stale.
+const SCHEMA_CODES = new Set([16, 47, 60, 81, 8, 10]);
+// Codes for data the server could not parse or store.
+const DATA_CODES = new Set([
+  6,
+  25,
+  26,
+  27,
+  32,
+  33,
+  38,
+  41,
+  53,
+  69,
+  70,
+  72,
+  73,
+  117,
+  131,
+  190,
+  321,
+  352,
+  395,
+]);
+const AUTH_CODES = new Set([192, 193, 194, 195, 497, 516]);
+// Transient conditions: overload, limits, timeouts, lost connections, read-only replicas.
+const RETRYABLE_CODES = new Set([
+  159,
+  164,
+  202,
+  203,
+  209,
+  210,
+  236,
+  241,
+  242,
+  252,
+  285,
+  319,
+  425,
+  439,
+  999,
+]);
+
+/**
+ * Classifies a failed request into a {@linkcode TuskClickHouseError}: from the
+ * HTTP status, the `X-ClickHouse-Exception-Code` header and the `Code: N` in
+ * the body (both the 18.x text and the modern one), or from a network error.
+ *
+ * @param action What was being done, e.g. `Cannot insert into "db.cpu"`.
+ * @param error What the HTTP client threw.
+ * @param facts The response's status and headers, when a response arrived.
+ * @param queryId The request's query id.
+ * @returns The classified error.
+ */
+export function classifyError(
+  action: string,
+  error: unknown,
+  facts: ResponseFacts | undefined,
+  queryId?: string,
+): TuskClickHouseError {
+  const text = error instanceof Error ? error.message : String(error);
+  if (!facts) {
+    const timeout = /timeout|timed out/i.test(text);
+    return new TuskClickHouseError({
+      action,
+      detail: timeout ? "request timed out" : `network error: ${text}`,
+      status: 0,
+      kind: timeout ? "timeout" : "network",
+      retryable: true,
+      queryId,
+      cause: error,
+    });
+  }
+  const parsed = parseErrorText(text);
+  const headerCode = facts.exceptionCode ? Number(facts.exceptionCode) : undefined;
+  const code = Number.isFinite(headerCode) ? headerCode : parsed.code;
+  const kind = kindOf(code, facts.status);
+  return new TuskClickHouseError({
+    action,
+    detail: parsed.message || `HTTP ${facts.status}`,
+    code,
+    type: parsed.type,
+    status: facts.status,
+    kind,
+    retryable: isRetryable(code, facts.status),
+    queryId,
+    cause: error,
+  });
+}
+
+function kindOf(code: number | undefined, status: number): ClickHouseErrorKind {
+  if (code !== undefined) {
+    if (AUTH_CODES.has(code)) return "auth";
+    if (SCHEMA_CODES.has(code)) return "schema";
+    if (DATA_CODES.has(code)) return "data";
+    if (code === 159 || code === 209) return "timeout";
+  }
+  if (status === 401 || status === 403) return "auth";
+  if (status >= 500 || status === 429) return "server";
+  return "client";
+}
+
+function isRetryable(code: number | undefined, status: number): boolean {
+  if (code !== undefined && RETRYABLE_CODES.has(code)) return true;
+  if (code !== undefined && (AUTH_CODES.has(code) || SCHEMA_CODES.has(code))) return false;
+  if (code !== undefined && DATA_CODES.has(code)) return false;
+  return status === 429 || status === 408 || status >= 500;
+}

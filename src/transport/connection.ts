@@ -1,0 +1,148 @@
+import { type ClickHouseClient, createClient } from "@clickhouse/client-web";
+import type { TuskClickHouseError } from "../errors.ts";
+import { classifyError, type ResponseFacts } from "./classify_error.ts";
+
+/** How to reach one ClickHouse server. Credentials never enter the URL. */
+export interface ConnectionOptions {
+  /** Base URL without credentials, e.g. `http://localhost:8123`. */
+  url: string;
+  /** User name, sent in the `Authorization` header. */
+  user: string;
+  /** Password, sent in the `Authorization` header. */
+  password: string;
+  /** Default database for requests. */
+  database: string;
+  /** Per-request timeout in milliseconds. */
+  requestTimeoutMs: number;
+  /** A `fetch` to use instead of the global one. */
+  fetch?: typeof fetch;
+}
+
+/** Settings sent with a request; values as ClickHouse takes them. */
+export type Settings = Record<string, string | number | boolean>;
+
+/**
+ * One ClickHouse server over HTTP, on `@clickhouse/client-web`: inserts of
+ * ready JSONEachRow text and small queries, every failure classified into a
+ * {@linkcode TuskClickHouseError}.
+ */
+export class Connection {
+  readonly #client: ClickHouseClient;
+  readonly #failures = new Map<string, ResponseFacts>();
+
+  /** @param options Where and how to connect. */
+  constructor(options: ConnectionOptions) {
+    this.#client = createClient({
+      url: options.url,
+      username: options.user,
+      password: options.password,
+      database: options.database,
+      request_timeout: options.requestTimeoutMs,
+      compression: { request: false, response: false },
+      keep_alive: { enabled: false },
+      fetch: recordFailures(options.fetch, this.#failures),
+    });
+  }
+
+  /**
+   * Inserts rows given as JSONEachRow text (one JSON object per line).
+   *
+   * @param table The quoted table name, e.g. `` `db`.`cpu` ``.
+   * @param body The rows, each ending with a newline.
+   * @param action The error message's action, e.g. `Cannot insert into "db.cpu"`.
+   * @param settings Settings for this insert.
+   * @throws {TuskClickHouseError} When the insert fails.
+   */
+  async insert(table: string, body: string, action: string, settings?: Settings): Promise<void> {
+    const queryId = crypto.randomUUID();
+    try {
+      const result = await this.#client.exec({
+        query: `INSERT INTO ${table} FORMAT JSONEachRow\n${body}`,
+        clickhouse_settings: settings,
+        query_id: queryId,
+      });
+      await drain(result.stream);
+    } catch (error) {
+      throw this.#classify(action, error, queryId);
+    }
+  }
+
+  /**
+   * Runs a query and returns its rows, parsed from JSONEachRow.
+   *
+   * @param sql The query, without a FORMAT clause.
+   * @param action The error message's action.
+   * @throws {TuskClickHouseError} When the query fails.
+   */
+  async select<T>(sql: string, action: string): Promise<T[]> {
+    const queryId = crypto.randomUUID();
+    try {
+      const result = await this.#client.query({
+        query: sql,
+        format: "JSONEachRow",
+        query_id: queryId,
+      });
+      return await result.json<T>();
+    } catch (error) {
+      throw this.#classify(action, error, queryId);
+    }
+  }
+
+  /**
+   * Runs a statement that returns nothing (DDL).
+   *
+   * @param sql The statement.
+   * @param action The error message's action.
+   * @throws {TuskClickHouseError} When it fails.
+   */
+  async command(sql: string, action: string): Promise<void> {
+    const queryId = crypto.randomUUID();
+    try {
+      await this.#client.command({ query: sql, query_id: queryId });
+    } catch (error) {
+      throw this.#classify(action, error, queryId);
+    }
+  }
+
+  /** Releases the underlying client. */
+  async close(): Promise<void> {
+    await this.#client.close();
+  }
+
+  #classify(action: string, error: unknown, queryId: string): TuskClickHouseError {
+    const facts = this.#failures.get(queryId);
+    this.#failures.delete(queryId);
+    return classifyError(action, error, facts, queryId);
+  }
+}
+
+// client-web turns an error response into an Error holding only the body; the
+// status and exception header are kept here, by query id, for classifyError.
+function recordFailures(
+  base: typeof fetch | undefined,
+  failures: Map<string, ResponseFacts>,
+): typeof fetch {
+  return async (input, init) => {
+    const response = await (base ?? fetch)(input, init);
+    if (!response.ok || response.headers.has("x-clickhouse-exception-code")) {
+      const url = input instanceof Request ? input.url : String(input);
+      const queryId = new URL(url).searchParams.get("query_id");
+      if (queryId !== null) {
+        failures.set(queryId, {
+          status: response.status,
+          exceptionCode: response.headers.get("x-clickhouse-exception-code"),
+        });
+      }
+    }
+    return response;
+  };
+}
+
+async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = stream.getReader();
+  try {
+    while (!(await reader.read()).done) { /* the insert's response is empty */ }
+  } finally {
+    reader.releaseLock();
+  }
+}

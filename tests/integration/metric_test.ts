@@ -1,0 +1,230 @@
+import assert from "node:assert/strict";
+import * as tusk from "../../mod.ts";
+import { freshDatabase, selectRows, sql, type TestEngine } from "../_helpers/engines.ts";
+import { forEachEngine, uniqueClient } from "../_helpers/for_each_engine.ts";
+
+async function cpuTable(engine: TestEngine): Promise<string> {
+  const db = await freshDatabase(engine, "metric");
+  const time = engine.modern ? "DateTime64(3)" : "DateTime";
+  await sql(
+    engine,
+    `CREATE TABLE ${db}.cpu (region String, instance_id String, datetime ${time}, usage Float64)` +
+      " ENGINE = MergeTree ORDER BY (region, datetime)",
+  );
+  return db;
+}
+
+function connect(
+  engine: TestEngine,
+  clientName: string,
+  extra: tusk.InitOptions = {},
+): tusk.TuskClient {
+  return tusk.init({
+    url: engine.url,
+    user: engine.user,
+    password: engine.password,
+    clientName,
+    ...extra,
+  });
+}
+
+forEachEngine(
+  "metric().write() stores the original README's CPU rows with the write's time",
+  async (engine) => {
+    const db = await cpuTable(engine);
+    const clientName = uniqueClient("cpu");
+    connect(engine, clientName);
+    try {
+      const cpuUsage = tusk.metric({ table: `${db}.cpu`, clientName });
+      const before = Date.now();
+      cpuUsage.write({ region: "Tokyo", instance_id: "ABC", usage: 0.43 });
+      cpuUsage.write({ region: "Seoul", instance_id: "XYZ", usage: 0.22 });
+      await cpuUsage.flush();
+      const after = Date.now();
+      const rows = await selectRows<
+        { region: string; instance_id: string; usage: number; ms: string }
+      >(
+        engine,
+        `SELECT region, instance_id, usage, toString(toUInt64(toUnixTimestamp(datetime)) * 1000${
+          engine.modern ? " + toUInt64(toUnixTimestamp64Milli(datetime) % 1000)" : ""
+        }) AS ms FROM ${db}.cpu ORDER BY region DESC`,
+      );
+      assert.deepEqual(
+        rows.map(({ region, instance_id, usage }) => ({ region, instance_id, usage })),
+        [
+          { region: "Tokyo", instance_id: "ABC", usage: 0.43 },
+          { region: "Seoul", instance_id: "XYZ", usage: 0.22 },
+        ],
+      );
+      for (const row of rows) {
+        const ms = Number(row.ms);
+        const precision = engine.modern ? 0 : 999; // DateTime keeps whole seconds
+        assert.ok(
+          ms >= before - precision && ms <= after,
+          `time ${ms} outside [${before}, ${after}]`,
+        );
+      }
+    } finally {
+      await tusk.close();
+    }
+  },
+);
+
+forEachEngine("metric() takes a Table with an explicit time column", async (engine) => {
+  const db = await freshDatabase(engine, "metric_tc");
+  await sql(
+    engine,
+    `CREATE TABLE ${db}.cpu (created DateTime, datetime DateTime, usage Float64) ENGINE = MergeTree ORDER BY datetime`,
+  );
+  const clientName = uniqueClient("tc");
+  const clock = new tusk.FakeClock(Date.UTC(2022, 2, 10, 6, 42, 42, 746));
+  connect(engine, clientName, { clock });
+  try {
+    const table = new tusk.Table({ database: db, tableName: "cpu", timeColumn: "datetime" });
+    const cpu = tusk.metric({ table, clientName });
+    cpu.write({ usage: 0.5 });
+    cpu.write({ usage: 0.6, datetime: new Date(Date.UTC(2020, 0, 1)) });
+    await cpu.flush();
+    const rows = await selectRows(
+      engine,
+      `SELECT toUnixTimestamp(created) AS c, toUnixTimestamp(datetime) AS d, usage FROM ${db}.cpu ORDER BY usage`,
+    );
+    assert.deepEqual(rows, [
+      { c: 0, d: Date.UTC(2022, 2, 10, 6, 42, 42) / 1000, usage: 0.5 },
+      { c: 0, d: Date.UTC(2020, 0, 1) / 1000, usage: 0.6 },
+    ]);
+  } finally {
+    await tusk.close();
+  }
+});
+
+forEachEngine(
+  "metric().write() throws TuskValidationError naming table, column and value",
+  async (engine) => {
+    const db = await cpuTable(engine);
+    const clientName = uniqueClient("bad");
+    connect(engine, clientName);
+    try {
+      const cpu = tusk.metric({ table: `${db}.cpu`, clientName });
+      await cpu.ready();
+      assert.throws(() => cpu.write({ region: "Tokyo", regoin: "typo" }), (e: unknown) => {
+        assert.ok(e instanceof tusk.TuskValidationError);
+        assert.equal(e.table, `${db}.cpu`);
+        assert.equal(e.column, "regoin");
+        assert.match(e.message, /no such column \(columns: region, instance_id, datetime, usage\)/);
+        return true;
+      });
+      assert.throws(() => cpu.write({ region: "Tokyo", usage: "high" }), (e: unknown) => {
+        assert.ok(e instanceof tusk.TuskValidationError);
+        assert.equal(e.column, "usage");
+        assert.match(
+          e.message,
+          new RegExp(`^Cannot write to "${db}\\.cpu": column "usage": .*"high"`),
+        );
+        return true;
+      });
+      cpu.write({ region: "Tokyo", instance_id: "ABC", usage: 0.43 });
+      await cpu.flush();
+      const [{ n }] = await selectRows<{ n: string }>(engine, `SELECT count() AS n FROM ${db}.cpu`);
+      assert.equal(Number(n), 1, "the bad rows were not buffered; the good one arrived");
+    } finally {
+      await tusk.close();
+    }
+  },
+);
+
+forEachEngine(
+  "metric() rows written before the schema is known are checked when it arrives",
+  async (engine) => {
+    const db = await cpuTable(engine);
+    const clientName = uniqueClient("early");
+    const reported: Error[] = [];
+    const cpu = tusk.metric({ table: `${db}.cpu`, clientName }); // before init
+    cpu.write({ region: "Tokyo", instance_id: "ABC", usage: 0.43 });
+    cpu.write({ region: "Oops", usage: "not a number" });
+    cpu.write({ region: "Seoul", instance_id: "XYZ", usage: 0.22 });
+    assert.equal(tusk.getClient(clientName), undefined, "no client until init()");
+    connect(engine, clientName, { onError: (error) => reported.push(error) });
+    try {
+      await cpu.flush();
+      const rows = await selectRows<{ region: string }>(
+        engine,
+        `SELECT region FROM ${db}.cpu ORDER BY region`,
+      );
+      assert.deepEqual(rows.map((r) => r.region), ["Seoul", "Tokyo"]);
+      assert.equal(reported.length, 1);
+      assert.ok(reported[0] instanceof tusk.TuskValidationError);
+      assert.match(reported[0].message, /column "usage"/);
+      const stats = tusk.stats()[`${clientName}/${db}.cpu`];
+      assert.equal(stats?.written, 2);
+      assert.deepEqual(stats?.dropped, { invalid: 1 });
+      assert.equal(stats?.pending, 0);
+    } finally {
+      await tusk.close();
+    }
+  },
+);
+
+forEachEngine("init() again with the same clientName keeps buffered rows", async (engine) => {
+  const db = await cpuTable(engine);
+  const clientName = uniqueClient("reinit");
+  const first = connect(engine, clientName, { password: "wrong" });
+  try {
+    const cpu = tusk.metric({ table: `${db}.cpu`, clientName });
+    cpu.write({ region: "Tokyo", instance_id: "ABC", usage: 0.43 });
+    const second = connect(engine, clientName);
+    assert.equal(second, first, "the same client, reconfigured");
+    assert.equal(tusk.getClient(clientName), second);
+    await tusk.flush();
+    const rows = await selectRows(engine, `SELECT region FROM ${db}.cpu`);
+    assert.deepEqual(rows, [{ region: "Tokyo" }]);
+  } finally {
+    await tusk.close();
+  }
+});
+
+forEachEngine(
+  "metric() fills a String column a row leaves out from TUSK_<COLUMN>",
+  async (engine) => {
+    const db = await freshDatabase(engine, "envtag");
+    await sql(engine, `CREATE TABLE ${db}.t (host String, region String, v UInt8) ENGINE = Memory`);
+    const clientName = uniqueClient("env");
+    connect(engine, clientName, { env: { TUSK_HOST: "box-1", TUSK_REGION: "eu", REGION: "bare" } });
+    try {
+      const t = tusk.metric({ table: `${db}.t`, clientName });
+      t.write({ v: 1 });
+      t.write({ v: 2, region: "given" });
+      await t.flush();
+      const rows = await selectRows(engine, `SELECT host, region, v FROM ${db}.t ORDER BY v`);
+      assert.deepEqual(rows, [
+        { host: "box-1", region: "eu", v: 1 },
+        { host: "box-1", region: "given", v: 2 },
+      ]);
+    } finally {
+      await tusk.close();
+    }
+  },
+);
+
+forEachEngine(
+  'metric() with envTags "bare" reads the bare column name, as the original did',
+  async (engine) => {
+    const db = await freshDatabase(engine, "envbare");
+    await sql(engine, `CREATE TABLE ${db}.t (region String, v UInt8) ENGINE = Memory`);
+    const clientName = uniqueClient("bare");
+    connect(engine, clientName, {
+      env: { REGION: "bare", TUSK_REGION: "prefixed" },
+      envTags: "bare",
+    });
+    try {
+      const t = tusk.metric({ table: `${db}.t`, clientName });
+      t.write({ v: 1 });
+      await t.flush();
+      assert.deepEqual(await selectRows(engine, `SELECT region FROM ${db}.t`), [{
+        region: "bare",
+      }]);
+    } finally {
+      await tusk.close();
+    }
+  },
+);

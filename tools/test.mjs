@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// The test runner behind `npm test`: starts the engines, runs the static checks and `deno test`,
+// stops the engines whatever happens, and exits with deno's exit code.
+//
+//   npm test                          # all of tests/
+//   npm test -- tests/foo_test.ts     # one file (extra arguments go to `deno test`)
+//
+// TUSK_TEST_CH18_URL / TUSK_TEST_CHDB_URL already set: those engines are used, none are started.
+// CI set: clickhouse-server 18.16 must be installed.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { constants } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startEngines } from "./engines/mod.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const deno = join(root, "node_modules", ".bin", "deno");
+const extra = process.argv.slice(2);
+
+let stopAll = async () => {};
+let starting = Promise.resolve();
+let child = null;
+let stopping = false;
+
+async function finish(code) {
+  if (stopping) return;
+  stopping = true;
+  const t = Date.now();
+  await starting.catch(() => {}); // interrupted while engines start: wait for them, then stop them
+  await stopAll();
+  if (process.env.TUSK_TEST_VERBOSE) {
+    console.error(`[test] engines stopped in ${Date.now() - t} ms`);
+  }
+  process.exit(code);
+}
+
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    if (child && child.exitCode === null) child.kill(sig);
+    else finish(130);
+  });
+}
+
+function run(cmd, args, env) {
+  return new Promise((resolve) => {
+    child = spawn(cmd, args, { cwd: root, env, stdio: "inherit" });
+    child.once("error", (e) => {
+      console.error(`[test] cannot run ${cmd}: ${e.message}`);
+      resolve(127);
+    });
+    child.once("exit", (code, signal) => resolve(code ?? 128 + (constants.signals[signal] ?? 0)));
+  });
+}
+
+async function main() {
+  const env = { ...process.env };
+  const preset = env.TUSK_TEST_CH18_URL || env.TUSK_TEST_CHDB_URL;
+  if (preset) {
+    console.error("[test] using engines from the environment (TUSK_TEST_*_URL)");
+    env.TUSK_TEST_USER ??= "tester";
+    env.TUSK_TEST_PASSWORD ??= "P@assw0rd";
+  } else {
+    const t = Date.now();
+    const startP = startEngines({ require18: Boolean(process.env.CI) });
+    starting = startP.then((s) => {
+      stopAll = s.stopAll;
+    });
+    const started = await startP;
+    await starting;
+    if (stopping) return; // interrupted while starting: finish() stops the engines
+    for (const e of started.engines) {
+      console.error(`[test] ${e.name} ${e.version} at ${e.url} (pid ${e.pid})`);
+      if (e.name === "clickhouse-18") {
+        env.TUSK_TEST_CH18_URL = e.url;
+        env.TUSK_TEST_CH18_DIR = e.dir;
+        env.TUSK_TEST_CH18_HTTP_PORT = String(e.httpPort);
+        env.TUSK_TEST_CH18_PID = String(e.pid);
+      } else {
+        env.TUSK_TEST_CHDB_URL = e.url;
+        env.TUSK_TEST_CHDB_DIR = e.dir;
+      }
+    }
+    for (const m of started.missing) {
+      console.error(`[test] ${m} not installed: its tests are skipped`);
+    }
+    console.error(`[test] engines ready in ${Date.now() - t} ms`);
+    env.TUSK_TEST_USER = "tester";
+    env.TUSK_TEST_PASSWORD = "P@assw0rd";
+  }
+
+  // ---- static checks (the lead defines the `check:all` task in deno.json) ----
+  const denoJson = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+  if (denoJson.tasks?.["check:all"] && !process.env.TUSK_SKIP_CHECKS) {
+    const code = await run(deno, ["task", "check:all"], env);
+    if (code !== 0) {
+      console.error(`[test] deno task check:all failed (exit ${code})`);
+      return finish(code);
+    }
+  }
+  // ---- end of static checks ----
+
+  if (!existsSync(deno)) {
+    console.error(`[test] ${deno} is missing: run npm ci`);
+    return finish(127);
+  }
+  const paths = extra.some((a) => !a.startsWith("-") && existsSync(join(root, a)))
+    ? []
+    : ["tests/"];
+  const code = await run(deno, ["test", "-A", ...extra, ...paths], env);
+  return finish(code);
+}
+
+main().catch(async (e) => {
+  console.error(`[test] ${e?.stack ?? e}`);
+  await finish(1);
+});
