@@ -20,7 +20,7 @@
 
 export { init } from "./src/init.ts";
 export { getClient, setAppName } from "./src/client/registry.ts";
-export { TuskClient } from "./src/client/tusk_client.ts";
+export type { TuskClient } from "./src/client/tusk_client.ts";
 export type { BatchingOptions, InitOptions } from "./src/client/options.ts";
 export { Metric, metric, type MetricOptions } from "./src/metric.ts";
 export { Table, type TableOptions } from "./src/table.ts";

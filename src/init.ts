@@ -20,5 +20,5 @@ export function init(options: InitOptions = {}): TuskClient {
   const resolved = resolveOptions(options);
   const client = clientSlot(resolved.clientName);
   client.configure(resolved);
-  return client;
+  return client.client;
 }

@@ -28,6 +28,8 @@ export class Table {
   readonly timeColumn: string | undefined;
 
   /**
+   * Names a table.
+   *
    * @param options Database, table name and time column.
    * @throws {TypeError} When the table name is empty.
    */

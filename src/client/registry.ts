@@ -1,9 +1,10 @@
 import { TuskError } from "../errors.ts";
 import { readEnv } from "../runtime/env.ts";
 import { onProcessExit } from "../runtime/exit_hook.ts";
-import { TuskClient } from "./tusk_client.ts";
+import { ClientCore } from "./client_core.ts";
+import type { TuskClient } from "./tusk_client.ts";
 
-const clients = new Map<string, TuskClient>();
+const clients = new Map<string, ClientCore>();
 let appName: string | undefined;
 let exitHookInstalled = false;
 let pendingAtLastExit = -1;
@@ -15,10 +16,10 @@ let pendingAtLastExit = -1;
  * @param name The client's name.
  * @returns The client.
  */
-export function clientSlot(name: string): TuskClient {
+export function clientSlot(name: string): ClientCore {
   let client = clients.get(name);
   if (client === undefined) {
-    client = new TuskClient(name);
+    client = new ClientCore(name);
     clients.set(name, client);
     installExitHook();
   }
@@ -30,7 +31,7 @@ export function clientSlot(name: string): TuskClient {
  *
  * @returns The clients.
  */
-export function allClients(): TuskClient[] {
+export function allClients(): ClientCore[] {
   return [...clients.values()];
 }
 
@@ -59,7 +60,7 @@ export function forgetClient(name: string): void {
  */
 export function getClient(name = "default"): TuskClient | undefined {
   const client = clients.get(name);
-  return client?.configured ? client : undefined;
+  return client?.configured ? client.client : undefined;
 }
 
 /**

@@ -1,237 +1,31 @@
 import type { TableStats } from "../batching/table_stats.ts";
-import {
-  type BatchLimits,
-  TableWriter,
-  type WriterHost,
-  type WriterTable,
-} from "../batching/table_writer.ts";
-import { TuskError } from "../errors.ts";
-import { type Clock, systemClock } from "../runtime/clock.ts";
-import { readEnv } from "../runtime/env.ts";
-import { Connection, type Settings } from "../transport/connection.ts";
-import { fetchServerInfo, type ServerInfo, supportedSettings } from "../transport/server_info.ts";
-import type { BatchingOptions, ResolvedOptions } from "./options.ts";
-import { Reporter } from "./reporter.ts";
-
-const DEFAULT_BATCHING: Required<BatchingOptions> = {
-  period: 60,
-  maxRows: 10_000,
-  maxBytes: 8 * 1024 * 1024,
-  maxBufferedRows: 100_000,
-};
 
 /**
- * One named connection to ClickHouse and every table buffered for it. Made by
- * `init()`; `init()` with the same name reconfigures the same client, so rows
- * already buffered are kept.
+ * A named connection to ClickHouse, as `init()` returns it.
  *
  * @example
  * ```ts
  * import * as tusk from "@tusk/clickhouse";
- * const client = tusk.init({ url: "http://localhost:8123" });
+ * const client = tusk.init({ url: "http://localhost:8123", clientName: "audit" });
+ * console.log(client.name, client.url);
  * await client.flush();
  * ```
  */
-export class TuskClient {
+export interface TuskClient {
   /** The client's name (`clientName`). */
   readonly name: string;
-  #options: ResolvedOptions | undefined;
-  #connection: Connection | undefined;
-  #server: Promise<ServerInfo> | undefined;
-  readonly #writers = new Map<string, TableWriter>();
-  readonly #reporter: Reporter;
-  readonly #host: WriterHost;
-
-  /**
-   * Creates an unconfigured client; `configure` connects it. Use `init()`.
-   *
-   * @param name The client's name.
-   */
-  constructor(name: string) {
-    this.name = name;
-    this.#reporter = new Reporter(() => this.clock.now());
-    this.#host = {
-      name,
-      clock: { now: () => this.clock.now(), setTimeout: (f, ms) => this.clock.setTimeout(f, ms) },
-      connection: () => this.#connection,
-      database: () => this.#options?.database ?? "default",
-      insertSettings: () => this.#insertSettings(),
-      columnDefaults: (columns) => this.#columnDefaults(columns),
-      report: (error) => this.#reporter.report(error),
-    };
-  }
-
-  /** Whether `init()` has configured this client. */
-  get configured(): boolean {
-    return this.#options !== undefined;
-  }
-
-  /** The base URL (never with credentials), once configured. */
-  get url(): string | undefined {
-    return this.#options?.url;
-  }
-
+  /** The base URL, never with credentials. */
+  readonly url: string | undefined;
   /** The database for tables named without one. */
-  get database(): string {
-    return this.#options?.database ?? "default";
-  }
-
-  /** Time and timers of this client. */
-  get clock(): Clock {
-    return this.#options?.clock ?? systemClock;
-  }
-
-  /** The environment record given to `init`, if any. */
-  get env(): Readonly<Record<string, unknown>> | undefined {
-    return this.#options?.env;
-  }
-
+  readonly database: string;
   /**
-   * Connects (or reconnects) with new options; buffered rows are kept, and
-   * schemas are read again. Use `init()`.
+   * Sends every row buffered for this client; resolves once ClickHouse acknowledged them.
    *
-   * @param options Resolved options.
+   * @throws {Error} Why some rows could not be delivered (they stay buffered and are retried).
    */
-  configure(options: ResolvedOptions): void {
-    this.#options = options;
-    this.#reporter.onError = options.onError;
-    this.#connection = new Connection({
-      url: options.url,
-      user: options.user,
-      password: options.password,
-      database: options.database,
-      requestTimeoutMs: options.requestTimeoutMs,
-      fetch: options.fetch,
-    });
-    this.#server = undefined;
-    for (const writer of this.#writers.values()) {
-      writer.invalidateSchema();
-      if (writer.pending > 0) writer.schema().catch((error) => this.#reporter.report(error));
-    }
-  }
-
-  /**
-   * The writer of a table, made on first use. Used by `metric()`, counters,
-   * heartbeats and logging; all of them share one writer per table.
-   *
-   * @param table The table.
-   * @param batching Batching for this table, when it is made here.
-   * @returns The writer.
-   */
-  writer(table: WriterTable, batching?: BatchingOptions): TableWriter {
-    const key = `${table.database ?? ""}.${table.tableName}`;
-    let writer = this.#writers.get(key);
-    if (writer === undefined) {
-      writer = new TableWriter(this.#host, table, this.#limits(batching));
-      this.#writers.set(key, writer);
-    }
-    return writer;
-  }
-
-  /** Reports a problem through `onError` or the original console, rate-limited. */
-  report(error: Error): void {
-    this.#reporter.report(error);
-  }
-
-  /**
-   * Sends every buffered row of every table and resolves once ClickHouse has
-   * acknowledged them.
-   *
-   * @throws {TuskError} When some rows could not be delivered (they stay buffered).
-   */
-  async flush(): Promise<void> {
-    const results = await Promise.allSettled([...this.#writers.values()].map((w) => w.flush()));
-    const errors = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) {
-      throw new AggregateError(
-        errors,
-        `Cannot flush client "${this.name}": ${errors.length} tables failed`,
-      );
-    }
-  }
-
-  /**
-   * Flushes (waiting at most `closeTimeout`), then stops every timer and gives
-   * up what is left, reporting how many rows were not delivered.
-   */
-  async close(): Promise<void> {
-    const timeoutMs = this.#options?.closeTimeoutMs ?? 10_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<"timeout">((
-      resolve,
-    ) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
-    try {
-      await Promise.race([this.flush().catch(() => {}), timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
-    let lost = 0;
-    for (const writer of this.#writers.values()) lost += writer.close();
-    if (lost > 0) {
-      this.#reporter.report(
-        new TuskError(
-          `Cannot deliver ${lost} rows of client "${this.name}": closed before ClickHouse accepted them`,
-        ),
-      );
-    }
-    this.#writers.clear();
-  }
-
-  /** Delivery figures of every table of this client. */
-  stats(): TableStats[] {
-    return [...this.#writers.values()].map((writer) => writer.stats());
-  }
-
-  /** Rows buffered or being sent, over all tables. */
-  get pending(): number {
-    let rows = 0;
-    for (const writer of this.#writers.values()) rows += writer.pending;
-    return rows;
-  }
-
-  #limits(batching: BatchingOptions | undefined): BatchLimits {
-    const merged = { ...DEFAULT_BATCHING, ...this.#options?.batching, ...batching };
-    return {
-      periodMs: merged.period * 1000,
-      maxRows: merged.maxRows,
-      maxBytes: merged.maxBytes,
-      maxBufferedRows: merged.maxBufferedRows,
-      retryBaseMs: 1000,
-      retryMaxMs: 60_000,
-    };
-  }
-
-  async #insertSettings(): Promise<Settings> {
-    const wanted = this.#options?.clickhouseSettings ?? {};
-    if (Object.keys(wanted).length === 0 || this.#connection === undefined) return {};
-    this.#server ??= fetchServerInfo(this.#connection, Object.keys(wanted)).catch((error) => {
-      this.#server = undefined;
-      throw error;
-    });
-    const info = await this.#server;
-    const { settings, unsupported } = supportedSettings(wanted, info);
-    if (unsupported.length > 0) {
-      this.#reporter.report(
-        new TuskError(
-          `Cannot use settings ${
-            unsupported.map((s) => `"${s}"`).join(", ")
-          }: server ${info.version} does not know them; they are not sent`,
-        ),
-      );
-    }
-    return settings;
-  }
-
-  #columnDefaults(columns: readonly string[]): Record<string, string> {
-    const mode = this.#options?.envTags ?? "prefixed";
-    const defaults: Record<string, string> = {};
-    if (mode === "off") return defaults;
-    for (const column of columns) {
-      const name = (mode === "prefixed" ? "TUSK_" : "") + column.toUpperCase();
-      const value = readEnv(name, this.#options?.env);
-      if (value !== undefined) defaults[column] = value;
-    }
-    return defaults;
-  }
+  flush(): Promise<void>;
+  /** Flushes (bounded by `closeTimeout`), stops this client's timers and releases it. */
+  close(): Promise<void>;
+  /** Delivery figures of each table of this client. */
+  stats(): TableStats[];
 }

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { supportsBackgroundTimers } from "./platform.ts";
+
 /** A timer started by a {@linkcode Clock}; pass it back to cancel it. */
 export interface TimerHandle {
   /** Cancels the timer; calling it again does nothing. */
@@ -21,6 +23,13 @@ export interface Clock {
    * alive where the runtime can tell it so (Deno, Node, Bun).
    */
   setTimeout(callback: () => void, delayMs: number): TimerHandle;
+  /**
+   * Whether repeating timers (`repeat()`) may run in the background,
+   * between requests. `false` in Cloudflare Workers, where a timer must not
+   * outlive its request: periodic work is then driven by the user (a
+   * `scheduled` handler). Left out, it means `true`.
+   */
+  readonly backgroundTimers?: boolean;
 }
 
 type UnrefDeno = { unrefTimer?: (id: number) => void };
@@ -47,6 +56,9 @@ function unref(id: unknown): void {
  */
 export const systemClock: Clock = {
   now: () => Date.now(),
+  get backgroundTimers(): boolean {
+    return supportsBackgroundTimers();
+  },
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
     const id = setTimeout(callback, Math.max(0, delayMs));
     unref(id);

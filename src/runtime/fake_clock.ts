@@ -1,5 +1,15 @@
 import type { Clock, TimerHandle } from "./clock.ts";
 
+/** Options of the {@linkcode FakeClock} constructor. */
+export interface FakeClockOptions {
+  /**
+   * Whether repeating timers may run in the background; `false` mimics
+   * Cloudflare Workers.
+   * @default {true}
+   */
+  backgroundTimers?: boolean;
+}
+
 interface Pending {
   at: number;
   seq: number;
@@ -21,6 +31,8 @@ interface Pending {
  * ```
  */
 export class FakeClock implements Clock {
+  /** Whether `repeat()` runs here; `false` mimics Cloudflare Workers. */
+  readonly backgroundTimers: boolean;
   #now: number;
   #seq = 0;
   #pending: Pending[] = [];
@@ -30,9 +42,12 @@ export class FakeClock implements Clock {
    *
    * @param start The starting time in epoch milliseconds.
    * @default {0}
+   * @param options `backgroundTimers: false` makes the clock behave like
+   * Cloudflare Workers' (no repeating timers).
    */
-  constructor(start = 0) {
+  constructor(start = 0, options: FakeClockOptions = {}) {
     this.#now = start;
+    this.backgroundTimers = options.backgroundTimers ?? true;
   }
 
   /** The fake time in epoch milliseconds. */
