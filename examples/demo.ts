@@ -57,7 +57,8 @@ function printTable(rows: Record<string, unknown>[]): void {
   const columns = Object.keys(rows[0] ?? {});
   const cells = rows.map((row) => columns.map((c) => String(row[c])));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const line = (values: string[]) => `| ${values.map((v, i) => v.padStart(widths[i]!)).join(" | ")} |`;
+  const line = (values: string[]) =>
+    `| ${values.map((v, i) => v.padStart(widths[i]!)).join(" | ")} |`;
   console.log(line(columns));
   console.log(`| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`);
   for (const row of cells) console.log(line(row));
@@ -81,7 +82,10 @@ try {
   await tusk.flush();
 
   console.log(`\nSELECT * FROM system.cpu  (ClickHouse ${version})\n`);
-  const text = await sql(s, "SELECT * FROM system.cpu ORDER BY datetime DESC, region LIMIT 10 FORMAT JSONEachRow");
+  const text = await sql(
+    s,
+    "SELECT * FROM system.cpu ORDER BY datetime DESC, region LIMIT 10 FORMAT JSONEachRow",
+  );
   printTable(text.trim().split("\n").map((line) => JSON.parse(line)));
   console.log("\nstats:", JSON.stringify(tusk.stats()["system.cpu"]));
 } finally {

@@ -8,7 +8,7 @@
 // TUSK_TEST_CH18_URL / TUSK_TEST_CHDB_URL already set: those engines are used, none are started.
 // CI set: clickhouse-server 18.16 must be installed.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -89,12 +89,11 @@ async function main() {
     env.TUSK_TEST_PASSWORD = "P@assw0rd";
   }
 
-  // ---- static checks (the lead defines the `check:all` task in deno.json) ----
-  const denoJson = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
-  if (denoJson.tasks?.["check:all"] && !process.env.TUSK_SKIP_CHECKS) {
-    const code = await run(deno, ["task", "check:all"], env);
+  // ---- static checks: fmt, lint, type check, doc lint, publish dry run ----
+  if (!process.env.TUSK_SKIP_CHECKS) {
+    const code = await run(process.execPath, [join(root, "tools", "check.mjs")], env);
     if (code !== 0) {
-      console.error(`[test] deno task check:all failed (exit ${code})`);
+      console.error(`[test] static checks failed (exit ${code}); TUSK_SKIP_CHECKS=1 skips them`);
       return finish(code);
     }
   }

@@ -73,7 +73,8 @@ export class TableWriter {
   readonly #limits: BatchLimits;
   readonly #buffer = new LineBuffer();
   readonly #gate = new FlushGate();
-  readonly #sources: Array<() => void> = [];
+  readonly #sources: Array<() => void | Promise<void>> = [];
+  readonly #pendingCounts: Array<() => number> = [];
   #held: HeldRow[] = [];
   #encoder: RowEncoder | undefined;
   #loading: Promise<RowEncoder> | undefined;
@@ -133,9 +134,26 @@ export class TableWriter {
     }
   }
 
-  /** Registers something to run at the start of every flush (counters emit their sums). */
-  addSource(source: () => void): void {
+  /**
+   * Registers something to run at the start of every flush (counters emit their
+   * sums); a promise it returns is awaited before the rows are sent, and its
+   * rejection fails the flush.
+   */
+  addSource(source: () => void | Promise<void>): void {
     this.#sources.push(source);
+  }
+
+  /**
+   * Registers a count of rows a source still holds, added to `pending` (so the
+   * exit hook flushes them and `stats()` shows them).
+   */
+  addPending(count: () => number): void {
+    this.#pendingCounts.push(count);
+  }
+
+  /** Counts rows a feature gave up on before they reached this writer, in `stats().dropped`. */
+  countDropped(reason: string, rows: number): void {
+    this.#drop(reason, rows);
   }
 
   /**
@@ -184,7 +202,9 @@ export class TableWriter {
 
   /** Rows buffered or being sent. */
   get pending(): number {
-    return this.#buffer.rows + this.#held.length + this.#inFlight;
+    let rows = this.#buffer.rows + this.#held.length + this.#inFlight;
+    for (const count of this.#pendingCounts) rows += count();
+    return rows;
   }
 
   /** This table's delivery figures. */
@@ -279,8 +299,8 @@ export class TableWriter {
   async #run(): Promise<void> {
     this.#timer?.cancel();
     this.#timer = undefined;
-    for (const source of this.#sources) source();
     try {
+      await this.#runSources();
       if (this.#buffer.rows + this.#held.length > 0) await this.#deliver();
       this.#failures = 0;
     } catch (error) {
@@ -292,6 +312,15 @@ export class TableWriter {
     if (this.pending > 0 && this.#timer === undefined && !this.#closed) {
       this.#arm(this.#limits.periodMs);
     }
+  }
+
+  #runSources(): Promise<unknown> | undefined {
+    let waiting: Promise<void>[] | undefined;
+    for (const source of this.#sources) {
+      const result = source();
+      if (result instanceof Promise) (waiting ??= []).push(result);
+    }
+    return waiting && Promise.all(waiting);
   }
 
   async #deliver(): Promise<void> {

@@ -47,7 +47,6 @@ export class ClientCore {
   constructor(name: string) {
     this.name = name;
     this.#reporter = new Reporter(() => this.clock.now());
-    const core = this;
     this.#host = {
       name,
       clock: { now: () => this.clock.now(), setTimeout: (f, ms) => this.clock.setTimeout(f, ms) },
@@ -57,13 +56,15 @@ export class ClientCore {
       columnDefaults: (columns) => this.#columnDefaults(columns),
       report: (error) => this.#reporter.report(error),
     };
+    const url = () => this.url;
+    const database = () => this.database;
     this.client = {
       name,
       get url() {
-        return core.url;
+        return url();
       },
       get database() {
-        return core.database;
+        return database();
       },
       flush: () => this.flush(),
       close: () => this.close(),

@@ -1,7 +1,7 @@
 // The running heartbeat of one client: its rows, sequences and loop. At most one per client;
 // module state lives only behind getHeartbeat/setHeartbeat.
 import type { TableWriter } from "../batching/table_writer.ts";
-import type { TuskClient } from "../client/tusk_client.ts";
+import type { ClientCore } from "../client/client_core.ts";
 import { onClose } from "../lifecycle.ts";
 import type { TimerHandle } from "../runtime/clock.ts";
 import { repeat } from "../runtime/repeat.ts";
@@ -16,7 +16,7 @@ export function getHeartbeat(clientName: string): Heartbeat | undefined {
 
 /** What a {@linkcode Heartbeat} writes and how often. */
 export interface HeartbeatSetup {
-  client: TuskClient;
+  client: ClientCore;
   writer: TableWriter;
   app: string;
   columns: HeartbeatColumns;

@@ -39,7 +39,11 @@ Deno.test({
   ignore: !ch18.engine,
   fn: async () => {
     const { url, user, password } = ch18.engine!;
-    const stdout = await runDemo({ CLICKHOUSE_URL: url, CLICKHOUSE_USER: user, CLICKHOUSE_PASSWORD: password });
+    const stdout = await runDemo({
+      CLICKHOUSE_URL: url,
+      CLICKHOUSE_USER: user,
+      CLICKHOUSE_PASSWORD: password,
+    });
     assert.match(stdout, /ClickHouse 18\.16/);
     assertCpuTable(stdout);
   },

@@ -5,19 +5,35 @@ import { forEachEngine, uniqueClient, waitFor } from "../_helpers/for_each_engin
 
 async function eventsTable(engine: TestEngine): Promise<string> {
   const db = await freshDatabase(engine, "batching");
-  await sql(engine, `CREATE TABLE ${db}.events (id UInt32, at DateTime, note String) ENGINE = MergeTree ORDER BY id`);
+  await sql(
+    engine,
+    `CREATE TABLE ${db}.events (id UInt32, at DateTime, note String) ENGINE = MergeTree ORDER BY id`,
+  );
   return `${db}.events`;
 }
 
 async function count(engine: TestEngine, table: string): Promise<number> {
-  const [row] = await selectRows<{ n: string | number }>(engine, `SELECT count() AS n FROM ${table}`);
+  const [row] = await selectRows<{ n: string | number }>(
+    engine,
+    `SELECT count() AS n FROM ${table}`,
+  );
   return Number(row!.n);
 }
 
-function start(engine: TestEngine, batching: tusk.BatchingOptions): { clock: tusk.FakeClock; clientName: string } {
+function start(
+  engine: TestEngine,
+  batching: tusk.BatchingOptions,
+): { clock: tusk.FakeClock; clientName: string } {
   const clock = new tusk.FakeClock(Date.UTC(2022, 2, 10, 6, 42, 42));
   const clientName = uniqueClient("batch");
-  tusk.init({ url: engine.url, user: engine.user, password: engine.password, clientName, clock, batching });
+  tusk.init({
+    url: engine.url,
+    user: engine.user,
+    password: engine.password,
+    clientName,
+    clock,
+    batching,
+  });
   return { clock, clientName };
 }
 
@@ -34,7 +50,11 @@ forEachEngine("metric() sends a batch when maxRows is reached", async (engine) =
     await waitFor(() => tusk.stats()[`${clientName}/${table}`]?.written === 3, "3 rows written");
     assert.equal(await count(engine, table), 3);
     events.write({ id: 4 });
-    assert.equal(tusk.stats()[`${clientName}/${table}`]?.pending, 1, "the 4th waits for the period");
+    assert.equal(
+      tusk.stats()[`${clientName}/${table}`]?.pending,
+      1,
+      "the 4th waits for the period",
+    );
   } finally {
     await tusk.close();
   }
@@ -80,28 +100,31 @@ forEachEngine("metric() sends a batch when the period passes (fake clock)", asyn
   }
 });
 
-forEachEngine("flush() calls during a flush lose nothing and send nothing twice", async (engine) => {
-  const table = await eventsTable(engine);
-  const { clientName } = start(engine, { period: 3600, maxRows: 1000 });
-  try {
-    const events = tusk.metric({ table, clientName });
-    await events.ready();
-    let id = 0;
-    for (; id < 2500; id++) events.write({ id });
-    const first = events.flush();
-    for (; id < 4000; id++) events.write({ id }); // written while the first flush runs
-    const concurrent = [events.flush(), tusk.flush(), events.flush()];
-    for (; id < 4500; id++) events.write({ id });
-    await Promise.all([first, ...concurrent]);
-    await events.flush();
-    const [row] = await selectRows<{ n: string | number; u: string | number }>(
-      engine,
-      `SELECT count() AS n, uniqExact(id) AS u FROM ${table}`,
-    );
-    assert.equal(Number(row!.n), 4500, "every row arrived");
-    assert.equal(Number(row!.u), 4500, "no row twice");
-    assert.equal(tusk.stats()[`${clientName}/${table}`]?.written, 4500);
-  } finally {
-    await tusk.close();
-  }
-});
+forEachEngine(
+  "flush() calls during a flush lose nothing and send nothing twice",
+  async (engine) => {
+    const table = await eventsTable(engine);
+    const { clientName } = start(engine, { period: 3600, maxRows: 1000 });
+    try {
+      const events = tusk.metric({ table, clientName });
+      await events.ready();
+      let id = 0;
+      for (; id < 2500; id++) events.write({ id });
+      const first = events.flush();
+      for (; id < 4000; id++) events.write({ id }); // written while the first flush runs
+      const concurrent = [events.flush(), tusk.flush(), events.flush()];
+      for (; id < 4500; id++) events.write({ id });
+      await Promise.all([first, ...concurrent]);
+      await events.flush();
+      const [row] = await selectRows<{ n: string | number; u: string | number }>(
+        engine,
+        `SELECT count() AS n, uniqExact(id) AS u FROM ${table}`,
+      );
+      assert.equal(Number(row!.n), 4500, "every row arrived");
+      assert.equal(Number(row!.u), 4500, "no row twice");
+      assert.equal(tusk.stats()[`${clientName}/${table}`]?.written, 4500);
+    } finally {
+      await tusk.close();
+    }
+  },
+);

@@ -11,38 +11,61 @@ async function cpuTable(engine: TestEngine): Promise<string> {
   return `${db}.cpu`;
 }
 
-forEachEngine("a wrong password is a clear auth error that never shows the password", async (engine) => {
-  const table = await cpuTable(engine);
-  const clientName = uniqueClient("auth");
-  const reported: Error[] = [];
-  tusk.init({ url: engine.url, user: engine.user, password: SECRET, clientName, onError: (e) => reported.push(e) });
-  try {
-    const cpu = tusk.metric({ table, clientName });
-    cpu.write({ region: "Tokyo" });
-    const error = await cpu.flush().then(() => undefined, (e: unknown) => e);
-    assert.ok(error instanceof tusk.TuskClickHouseError, `got ${error}`);
-    assert.equal(error.kind, "auth");
-    assert.equal(error.retryable, false);
-    assert.ok(error.code === 516 || error.code === 193, `code ${error.code}`);
-    const stats = tusk.stats()[`${clientName}/${table}`];
-    assert.equal(stats?.pending, 1, "the row is kept for when the password is fixed");
-    const everything = JSON.stringify([error.message, String(error.cause), stats, reported.map((e) => e.message)]);
-    assert.ok(!everything.includes(SECRET), "the password never appears");
-  } finally {
-    await tusk.close();
-  }
-});
+forEachEngine(
+  "a wrong password is a clear auth error that never shows the password",
+  async (engine) => {
+    const table = await cpuTable(engine);
+    const clientName = uniqueClient("auth");
+    const reported: Error[] = [];
+    tusk.init({
+      url: engine.url,
+      user: engine.user,
+      password: SECRET,
+      clientName,
+      onError: (e) => reported.push(e),
+    });
+    try {
+      const cpu = tusk.metric({ table, clientName });
+      cpu.write({ region: "Tokyo" });
+      const error = await cpu.flush().then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof tusk.TuskClickHouseError, `got ${error}`);
+      assert.equal(error.kind, "auth");
+      assert.equal(error.retryable, false);
+      assert.ok(error.code === 516 || error.code === 193, `code ${error.code}`);
+      const stats = tusk.stats()[`${clientName}/${table}`];
+      assert.equal(stats?.pending, 1, "the row is kept for when the password is fixed");
+      const everything = JSON.stringify([
+        error.message,
+        String(error.cause),
+        stats,
+        reported.map((e) => e.message),
+      ]);
+      assert.ok(!everything.includes(SECRET), "the password never appears");
+    } finally {
+      await tusk.close();
+    }
+  },
+);
 
 forEachEngine("a table that does not exist is a clear error naming it", async (engine) => {
   const db = await freshDatabase(engine, "missing");
   const clientName = uniqueClient("missing");
-  tusk.init({ url: engine.url, user: engine.user, password: engine.password, clientName, onError: () => {} });
+  tusk.init({
+    url: engine.url,
+    user: engine.user,
+    password: engine.password,
+    clientName,
+    onError: () => {},
+  });
   try {
     const nope = tusk.metric({ table: `${db}.nope`, clientName });
     await assert.rejects(nope.ready(), (e: unknown) => {
       assert.ok(e instanceof tusk.TuskClickHouseError);
       assert.equal(e.kind, "schema");
-      assert.equal(e.message, `Cannot read the columns of "${db}.nope": the table does not exist (or this user cannot see it)`);
+      assert.equal(
+        e.message,
+        `Cannot read the columns of "${db}.nope": the table does not exist (or this user cannot see it)`,
+      );
       return true;
     });
   } finally {
@@ -59,10 +82,17 @@ forEachEngine("credentials travel in a header, never in the URL", async (engine)
     seen.push({ url, authorization: new Headers(init?.headers).get("authorization") });
     return fetch(input, init);
   };
-  const withCredentials = engine.url.replace("://", `://${engine.user}:${encodeURIComponent(engine.password)}@`);
+  const withCredentials = engine.url.replace(
+    "://",
+    `://${engine.user}:${encodeURIComponent(engine.password)}@`,
+  );
   tusk.init({ url: withCredentials, clientName, fetch: recording });
   try {
-    assert.equal(tusk.getClient(clientName)?.url, engine.url, "the client's URL has no credentials");
+    assert.equal(
+      tusk.getClient(clientName)?.url,
+      engine.url,
+      "the client's URL has no credentials",
+    );
     const cpu = tusk.metric({ table, clientName });
     cpu.write({ region: "Tokyo" });
     await cpu.flush();
