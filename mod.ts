@@ -21,7 +21,7 @@
 export { init } from "./src/init.ts";
 export { getClient, setAppName } from "./src/client/registry.ts";
 export type { TuskClient } from "./src/client/tusk_client.ts";
-export type { BatchingOptions, InitOptions } from "./src/client/options.ts";
+export type { BatchingOptions, BufferOptions, InitOptions } from "./src/client/options.ts";
 export { Metric, metric, type MetricOptions } from "./src/metric.ts";
 export { Table, type TableOptions } from "./src/table.ts";
 export { close, flush, stats } from "./src/lifecycle.ts";
@@ -34,5 +34,7 @@ export {
   type TuskValidationDetails,
   TuskValidationError,
 } from "./src/errors.ts";
+export { TuskConfigError } from "./src/config/config_error.ts";
+export type { ConfigProblem } from "./src/config/format_issues.ts";
 export { type Clock, systemClock, type TimerHandle } from "./src/runtime/clock.ts";
 export { FakeClock } from "./src/runtime/fake_clock.ts";

@@ -1,0 +1,59 @@
+import * as v from "valibot";
+
+const name = v.pipe(v.string(), v.minLength(1));
+const seconds = v.pipe(v.number(), v.finite(), v.minValue(0));
+const count = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+
+const Batching = v.strictObject({
+  period: v.optional(seconds),
+  max_rows: v.optional(count),
+  max_bytes: v.optional(count),
+  max_buffered_rows: v.optional(count),
+});
+
+const TableKeys = { database: v.optional(name), table: name, batching: v.optional(Batching) };
+
+const Heartbeat = v.strictObject({
+  ...TableKeys,
+  period: v.optional(v.pipe(seconds, v.minValue(0.001))),
+  timeout: v.optional(seconds),
+  columns: v.optional(v.strictObject({
+    app: v.optional(name),
+    task: v.optional(name),
+    sequence: v.optional(v.nullable(name)),
+    expiry: v.optional(v.nullable(name)),
+  })),
+});
+
+const Logging = v.strictObject({
+  ...TableKeys,
+  level: v.optional(v.picklist(["critical", "error", "warning", "warn", "info", "debug"])),
+  console: v.optional(v.boolean()),
+  columns: v.optional(v.record(v.string(), v.nullable(name))),
+});
+
+/** The schema of a Tusk configuration (YAML or object), snake_case as in the original. */
+export const ConfigSchema = v.strictObject({
+  app: v.optional(name),
+  url: v.optional(v.pipe(v.string(), v.url())),
+  host: v.optional(name),
+  port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535))),
+  secure: v.optional(v.boolean()),
+  user: v.optional(v.string()),
+  password: v.optional(v.string()),
+  database: v.optional(name),
+  client_name: v.optional(name),
+  request_timeout: v.optional(v.pipe(seconds, v.minValue(0.001))),
+  close_timeout: v.optional(seconds),
+  async_insert: v.optional(v.boolean()),
+  clickhouse_settings: v.optional(v.record(v.string(), v.union([v.string(), v.number(), v.boolean()]))),
+  batching: v.optional(Batching),
+  heartbeat: v.optional(Heartbeat),
+  logging: v.optional(Logging),
+});
+
+/** A validated configuration. */
+export type TuskConfig = v.InferOutput<typeof ConfigSchema>;
+
+/** Batching as a configuration spells it. */
+export type ConfigBatching = v.InferOutput<typeof Batching>;

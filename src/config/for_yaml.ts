@@ -1,0 +1,79 @@
+import { parse, YAMLParseError } from "yaml";
+import { TuskConfigError } from "./config_error.ts";
+import { type ConfigOptions, forConfig, type TuskSetup } from "./for_config.ts";
+
+/**
+ * Starts Tusk from YAML text, in any runtime (Workers included): parses it,
+ * then does what {@linkcode forConfig} does.
+ *
+ * @param text The YAML.
+ * @param options Environment, source name (for messages), and `init` extras.
+ * @returns What was started.
+ * @throws {TuskConfigError} For a syntax error (with line and column) or any invalid key.
+ *
+ * @example The original's YAML
+ * ```ts
+ * import { forYaml } from "@tusk/clickhouse/yaml";
+ * const setup = forYaml(`
+ * app: 'my_app'
+ * host: 'localhost'
+ * user: 'tester'
+ * password: 'P@assw0rd'
+ * heartbeat:
+ *   database: 'maintenance'
+ *   table: 'heartbeats'
+ * logging:
+ *   database: 'maintenance'
+ *   table: 'logs'
+ * `);
+ * await setup.stop();
+ * ```
+ */
+export function forYaml(text: string, options: ConfigOptions = {}): TuskSetup {
+  const source = options.source ?? "config";
+  let config: unknown;
+  try {
+    config = parse(text, { prettyErrors: true });
+  } catch (error) {
+    if (!(error instanceof YAMLParseError)) throw error;
+    const at = error.linePos?.[0];
+    const where = at ? `line ${at.line}, column ${at.col}: ` : "";
+    throw new TuskConfigError(source, [{ path: "", message: `${where}YAML syntax error: ${firstLine(error.message)}` }]);
+  }
+  if (config !== null && config !== undefined && (typeof config !== "object" || Array.isArray(config))) {
+    throw new TuskConfigError(source, [{ path: "", message: "expected a mapping of keys at the top level" }]);
+  }
+  return forConfig(config, { ...options, source });
+}
+
+/**
+ * Starts Tusk from a YAML file (Deno, Bun, Node). Errors name the file.
+ *
+ * @param path The file's path.
+ * @param options Environment and `init` extras.
+ * @returns What was started.
+ * @throws {TuskConfigError} For a syntax error or any invalid key.
+ * @throws {Error} When the file cannot be read.
+ *
+ * @example
+ * ```ts
+ * import { forYamlFile } from "@tusk/clickhouse/yaml";
+ * const setup = await forYamlFile("example.yml");
+ * await setup.stop();
+ * ```
+ */
+export async function forYamlFile(path: string, options: Omit<ConfigOptions, "source"> = {}): Promise<TuskSetup> {
+  return forYaml(await readText(path), { ...options, source: path });
+}
+
+async function readText(path: string): Promise<string> {
+  const deno = (globalThis as { Deno?: { readTextFile(path: string): Promise<string> } }).Deno;
+  if (deno) return await deno.readTextFile(path);
+  // Bun and Node: loaded only here, so the module stays importable in Workers.
+  const fs = await import("node:fs/promises");
+  return await fs.readFile(path, "utf8");
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}

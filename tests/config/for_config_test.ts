@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import * as tusk from "../../mod.ts";
+import * as tuskYaml from "../../src/config/mod.ts";
+
+function problemsOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof tuskYaml.TuskConfigError, String(error));
+    return error.message;
+  }
+  assert.fail("expected a TuskConfigError");
+}
+
+Deno.test("forYaml() reports every unknown key, wrong type and missing key at once, with paths", () => {
+  const consoleBefore = console.log;
+  const message = problemsOf(() =>
+    tuskYaml.forYaml(
+      [
+        "app: my_app",
+        "hostname: localhost",
+        "port: abc",
+        "heartbeat:",
+        "  database: maintenance",
+        "  period: abc",
+        "logging:",
+        "  database: maintenance",
+        "  level: loud",
+      ].join("\n"),
+      { source: "example.yml", env: {} },
+    )
+  );
+  assert.equal(
+    message,
+    [
+      'example.yml: port: expected a number, got "abc"',
+      "example.yml: heartbeat.table: missing required key",
+      'example.yml: heartbeat.period: expected a number, got "abc"',
+      "example.yml: logging.table: missing required key",
+      'example.yml: logging.level: expected "critical" | "error" | "warning" | "warn" | "info" | "debug", got "loud"',
+      "example.yml: hostname: unknown key",
+    ].join("\n"),
+  );
+  assert.equal(tusk.getClient(), undefined, "nothing was started");
+  assert.equal(console.log, consoleBefore, "console was not intercepted");
+});
+
+Deno.test("forYaml() gives a syntax error's line and column", () => {
+  const message = problemsOf(() =>
+    tuskYaml.forYaml("app: my_app\nheartbeat:\n  table: [unclosed\n", { source: "bad.yml" })
+  );
+  assert.match(message, /^bad\.yml: line \d+, column \d+: YAML syntax error: /);
+});
+
+Deno.test("forConfig() reports an unset ${VAR} and never echoes a password", () => {
+  const message = problemsOf(() =>
+    tuskYaml.forConfig({ password: "${NOT_SET_ANYWHERE}", user: 42 }, { env: {} })
+  );
+  assert.match(message, /config: password: environment variable "NOT_SET_ANYWHERE" is not set/);
+  assert.match(message, /config: user: expected a string, got 42/);
+  assert.equal(
+    problemsOf(() => tuskYaml.forConfig({ password: 1234567 }, { env: {} })),
+    "config: password: expected a string, got a number",
+  );
+});
+
+Deno.test("forConfig() needs an app name for heartbeat and logging", () => {
+  const message = problemsOf(() =>
+    tuskYaml.forConfig({ heartbeat: { table: "hb" } }, { env: {} })
+  );
+  assert.match(message, /^config: app: missing/);
+});
