@@ -112,6 +112,8 @@ export interface TuskClickHouseErrorDetails {
   retryable: boolean;
   /** The query id of the failed request. */
   queryId?: string;
+  /** How long the server asked to wait before retrying (`Retry-After`), in milliseconds. */
+  retryAfterMs?: number;
   /** The underlying error, if any. */
   cause?: unknown;
 }
@@ -140,6 +142,8 @@ export class TuskClickHouseError extends TuskError {
   readonly retryable: boolean;
   /** The query id of the failed request. */
   readonly queryId: string | undefined;
+  /** How long the server asked to wait before retrying (`Retry-After`), in milliseconds. */
+  readonly retryAfterMs: number | undefined;
 
   /**
    * Creates the error from its classified parts.
@@ -155,5 +159,6 @@ export class TuskClickHouseError extends TuskError {
     this.kind = details.kind;
     this.retryable = details.retryable;
     this.queryId = details.queryId;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }

@@ -57,7 +57,8 @@ export async function flush(): Promise<void> {
 export async function close(): Promise<void> {
   const stopping = [...closers];
   closers.clear();
-  for (const closer of stopping) await closer();
+  // One failing closer must not keep the others, or the clients, from closing.
+  await Promise.allSettled(stopping.map(async (closer) => await closer()));
   await Promise.all(
     allClients().map(async (client) => {
       await client.close();

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// The test runner behind `npm test`: starts the engines, runs the static checks and `deno test`,
-// stops the engines whatever happens, and exits with deno's exit code.
+// The test runner behind `npm test`: starts the engines, runs the static checks, `deno test`, then
+// the Node, Bun and Workers suites (tests/runtime/<runtime>/) against the same engines, stops the
+// engines whatever happens, and fails when any suite failed.
 //
 //   npm test                          # all of tests/
-//   npm test -- tests/foo_test.ts     # one file (extra arguments go to `deno test`)
+//   npm test -- tests/foo_test.ts     # one file (extra arguments go to `deno test`), no runtime suites
+//   TUSK_SKIP_RUNTIMES=1 npm test     # `deno test` only
 //
 // TUSK_TEST_CH18_URL / TUSK_TEST_CHDB_URL already set: those engines are used, none are started.
 // CI set: clickhouse-server 18.16 must be installed.
@@ -22,6 +24,7 @@ let stopAll = async () => {};
 let starting = Promise.resolve();
 let child = null;
 let stopping = false;
+let interrupted = false; // Ctrl-C: the suite running ends, no further suite starts
 
 async function finish(code) {
   if (stopping) return;
@@ -37,6 +40,7 @@ async function finish(code) {
 
 for (const sig of ["SIGINT", "SIGTERM"]) {
   process.on(sig, () => {
+    interrupted = true;
     if (child && child.exitCode === null) child.kill(sig);
     else finish(130);
   });
@@ -107,7 +111,39 @@ async function main() {
     ? []
     : ["tests/"];
   const code = await run(deno, ["test", "-A", ...extra, ...paths], env);
-  return finish(code);
+  // One file or filter asked for: only `deno test`. Otherwise every runtime's suite too.
+  if (paths.length === 0 || process.env.TUSK_SKIP_RUNTIMES || interrupted) return finish(code);
+  const results = [["deno", code], ...await runtimeSuites(env)];
+  for (const [name, c] of results) {
+    console.error(`[test] ${name} suite: ${c === 0 ? "passed" : `FAILED (exit ${c})`}`);
+  }
+  return finish(results.some(([, c]) => c !== 0) ? 1 : 0);
+}
+
+// The per-runtime suites (tests/runtime/<runtime>/), each against the same engines:
+// Node on the ESM build, Bun on the TypeScript sources, workerd (miniflare) on the example Worker.
+async function runtimeSuites(env) {
+  const bin = (name) => join(root, "node_modules", ".bin", name);
+  const nodeTest = ["--test", "--test-reporter=spec", "--test-timeout=120000"];
+  const suites = [
+    ["node", async () => {
+      const built = await run(process.execPath, [join(root, "tools", "build_npm.mjs")], env);
+      if (built !== 0) return built;
+      return run(process.execPath, [...nodeTest, "tests/runtime/node/"], env);
+    }],
+    ["bun", () => run(bin("bun"), ["test", "--timeout=60000", "tests/runtime/bun/"], env)],
+    ["workers", () => run(process.execPath, [...nodeTest, "tests/runtime/workers/"], env)],
+  ];
+  const results = [];
+  for (const [name, suite] of suites) {
+    if (stopping || interrupted) break;
+    const started = Date.now();
+    console.error(`[test] --- ${name} suite ---`);
+    const c = await suite();
+    console.error(`[test] ${name} suite done in ${Date.now() - started} ms`);
+    results.push([name, c]);
+  }
+  return results;
 }
 
 main().catch(async (e) => {

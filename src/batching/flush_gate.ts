@@ -42,7 +42,10 @@ export class FlushGate {
   }
 
   #start(task: () => Promise<void>): Promise<void> {
-    const running = task().finally(() => {
+    // The task starts a microtask later, once it is registered as running: a
+    // flush requested from inside its synchronous start (a write that fills
+    // the buffer) then queues behind it instead of running beside it.
+    const running = Promise.resolve().then(task).finally(() => {
       if (this.#running === running) this.#running = undefined;
     });
     this.#running = running;

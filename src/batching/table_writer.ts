@@ -4,8 +4,10 @@ import { describeTable } from "../schema/describe_table.ts";
 import { RowEncoder } from "../schema/row_encoder.ts";
 import type { Connection, Settings } from "../transport/connection.ts";
 import { quoteIdentifier } from "../transport/quote.ts";
+import { charsOf, RetryQueue, type SentBatch } from "./_retry_queue.ts";
+import type { BudgetMember, BufferBudget } from "./buffer_budget.ts";
 import { FlushGate } from "./flush_gate.ts";
-import { LineBuffer } from "./line_buffer.ts";
+import { joinLines, LineBuffer } from "./line_buffer.ts";
 import type { TableStats } from "./table_stats.ts";
 
 /** When a table's rows are sent, and how many may wait. */
@@ -35,11 +37,34 @@ export interface WriterHost {
   /** The database for tables named without one. */
   database(): string;
   /** The settings for inserts, filtered for the server's version. */
-  insertSettings(): Promise<Settings>;
+  insertSettings(): Promise<InsertSettings>;
+  /** The client-wide memory budget every writer of the client shares. */
+  readonly budget: BufferBudget;
   /** Env-tag values for String columns rows leave out. */
   columnDefaults(columns: readonly string[]): Record<string, string>;
-  /** Reports a problem to `onError` or the original console; never throws. */
-  report(error: Error): void;
+  /**
+   * Reports a problem to `onError` or the original console; never throws.
+   * Reports with the same `key` (else the same message) are rate-limited together.
+   */
+  report(error: Error, key?: string): void;
+}
+
+/** The settings for inserts on the current server, and whether it deduplicates by token. */
+export interface InsertSettings {
+  /** Settings sent with every insert. */
+  settings: Settings;
+  /** Whether the server knows `insert_deduplication_token`. */
+  deduplicationTokens: boolean;
+}
+
+/** Options of a {@linkcode TableWriter}. */
+export interface WriterOptions {
+  /**
+   * `"high"` (heartbeats): when the client's buffer is full, this table's rows
+   * are dropped only once no normal-priority row is left to drop.
+   * @default {"normal"}
+   */
+  priority?: "normal" | "high";
 }
 
 /** The table a writer serves, as given by the user. */
@@ -59,7 +84,7 @@ interface HeldRow {
 
 interface Undelivered {
   error: TuskClickHouseError;
-  lines: string[];
+  batches: SentBatch[];
 }
 
 /**
@@ -67,11 +92,15 @@ interface Undelivered {
  * owner of that table's flushes. `write` is synchronous and never touches the
  * network; rows written before the schema is known are held, then checked.
  */
-export class TableWriter {
+export class TableWriter implements BudgetMember {
   readonly #host: WriterHost;
   readonly #table: WriterTable;
   readonly #limits: BatchLimits;
+  /** `"high"` rows are the last the client's budget drops. */
+  priority: "normal" | "high";
   readonly #buffer = new LineBuffer();
+  readonly #retry = new RetryQueue();
+  #abort = new AbortController();
   readonly #gate = new FlushGate();
   readonly #sources: Array<() => void | Promise<void>> = [];
   readonly #pendingCounts: Array<() => number> = [];
@@ -81,6 +110,7 @@ export class TableWriter {
   #timer: TimerHandle | undefined;
   #failures = 0;
   #inFlight = 0;
+  #inFlightChars = 0;
   #closed = false;
   readonly #stats = {
     written: 0,
@@ -94,11 +124,19 @@ export class TableWriter {
    * @param host The client.
    * @param table The table.
    * @param limits Batching limits.
+   * @param options Priority.
    */
-  constructor(host: WriterHost, table: WriterTable, limits: BatchLimits) {
+  constructor(
+    host: WriterHost,
+    table: WriterTable,
+    limits: BatchLimits,
+    options: WriterOptions = {},
+  ) {
     this.#host = host;
     this.#table = table;
     this.#limits = limits;
+    this.priority = options.priority ?? "normal";
+    host.budget.join(this);
   }
 
   /** The table as `"database.table"`, with the client's database filled in. */
@@ -127,7 +165,12 @@ export class TableWriter {
       this.#append(this.#encoder.encode(row, time));
       return;
     }
+    if (!this.#host.budget.admit(this, 0)) {
+      this.#dropNewest();
+      return;
+    }
     this.#held.push({ row: { ...row }, time });
+    this.#host.budget.change(1, 0);
     this.#afterAdd();
     if (this.#loading === undefined && this.#host.connection() !== undefined) {
       this.schema().catch((error) => this.#host.report(error));
@@ -188,23 +231,70 @@ export class TableWriter {
     return this.#gate.run(() => this.#run());
   }
 
-  /** Stops timers and gives up what is still buffered, counting it as `closed`. */
+  /** Aborts the request in flight, if any (a closing client that ran out of time). */
+  abort(): void {
+    this.#abort.abort();
+    this.#abort = new AbortController();
+  }
+
+  /** Resolves once no flush runs or waits (never rejects). */
+  idle(): Promise<void> {
+    return this.#gate.idle();
+  }
+
+  /**
+   * Stops timers and gives up what is still held (buffered, waiting for a
+   * retry, or in flight), counting it as `closed`.
+   *
+   * @returns How many rows were given up.
+   */
   close(): number {
     this.#closed = true;
     this.#timer?.cancel();
     this.#timer = undefined;
-    const lost = this.#buffer.rows + this.#held.length;
+    const lost = this.#buffer.rows + this.#held.length + this.#retry.rows + this.#inFlight;
     if (lost > 0) this.#drop("closed", lost);
+    this.#host.budget.change(
+      -(this.#buffer.rows + this.#held.length + this.#retry.rows),
+      -(this.#buffer.chars + this.#retry.chars),
+    );
     while (this.#buffer.dropOldest() !== undefined) { /* discard */ }
+    this.#retry.clear();
     this.#held = [];
+    this.#host.budget.leave(this);
     return lost;
   }
 
-  /** Rows buffered or being sent. */
+  /** Rows buffered, waiting for a retry, or being sent. */
   get pending(): number {
-    let rows = this.#buffer.rows + this.#held.length + this.#inFlight;
+    let rows = this.#buffer.rows + this.#held.length + this.#retry.rows + this.#inFlight;
     for (const count of this.#pendingCounts) rows += count();
     return rows;
+  }
+
+  /** Rows the client's budget may drop now (all but those in flight). */
+  get droppableRows(): number {
+    return this.#buffer.rows + this.#held.length + this.#retry.rows;
+  }
+
+  /**
+   * Drops the oldest rows (waiting for a retry first, then buffered, then
+   * waiting for the schema) to free `rows` rows and `chars` characters for
+   * the client's budget; counts them as `buffer_full` and reports.
+   */
+  evict(rows: number, chars: number): void {
+    const freed = this.#dropOldest(rows, chars);
+    if (freed === 0) return;
+    this.#drop("buffer_full", freed);
+    const budget = this.#host.budget;
+    this.#report(
+      new TuskError(
+        `Cannot buffer rows for "${this.name}": client "${this.#host.name}" holds ${budget.rows} rows ` +
+          `(${budget.limits.maxRows} at most) and ${budget.chars} bytes (${budget.limits.maxChars}); ` +
+          `dropped the oldest; ${this.#dropped.buffer_full} dropped so far`,
+      ),
+      `budget:${this.name}`,
+    );
   }
 
   /** This table's delivery figures. */
@@ -250,8 +340,11 @@ export class TableWriter {
     this.#held = [];
     for (const { row, time } of held) {
       try {
-        this.#buffer.push(encoder.encode(row, time));
+        const line = encoder.encode(row, time);
+        this.#buffer.push(line);
+        this.#host.budget.change(0, line.length);
       } catch (error) {
+        this.#host.budget.change(-1, 0);
         if (!(error instanceof TuskValidationError)) throw error;
         this.#drop("invalid", 1);
         this.#host.report(error);
@@ -261,7 +354,12 @@ export class TableWriter {
   }
 
   #append(line: string): void {
+    if (!this.#host.budget.admit(this, line.length)) {
+      this.#dropNewest();
+      return;
+    }
     this.#buffer.push(line);
+    this.#host.budget.change(1, line.length);
     this.#afterAdd();
     if (this.#buffer.rows >= this.#limits.maxRows || this.#buffer.chars >= this.#limits.maxBytes) {
       this.#flushInBackground();
@@ -269,15 +367,15 @@ export class TableWriter {
   }
 
   #afterAdd(): void {
-    let over = this.#buffer.rows + this.#held.length - this.#limits.maxBufferedRows;
+    const over = this.droppableRows - this.#limits.maxBufferedRows;
     if (over > 0) {
-      const dropped = over;
-      while (over-- > 0) if (this.#held.shift() === undefined) this.#buffer.dropOldest();
-      this.#drop("buffer_full", dropped);
-      this.#host.report(
+      this.#drop("buffer_full", this.#dropOldest(over, 0));
+      this.#report(
         new TuskError(
-          `Cannot buffer rows for "${this.name}": ${this.#limits.maxBufferedRows} rows are waiting; dropped the oldest`,
+          `Cannot buffer rows for "${this.name}": ${this.#limits.maxBufferedRows} rows are waiting; ` +
+            `dropped the oldest; ${this.#dropped.buffer_full} dropped so far`,
         ),
+        `full:${this.name}`,
       );
     }
     if (this.#timer === undefined && !this.#closed) this.#arm(this.#limits.periodMs);
@@ -301,12 +399,14 @@ export class TableWriter {
     this.#timer = undefined;
     try {
       await this.#runSources();
-      if (this.#buffer.rows + this.#held.length > 0) await this.#deliver();
+      if (this.droppableRows > 0) await this.#deliver();
       this.#failures = 0;
     } catch (error) {
+      if (this.#closed) throw error; // close() reports what was lost
       this.#stats.lastError = error instanceof Error ? error.message : String(error);
       this.#host.report(error instanceof Error ? error : new Error(String(error)));
-      if (!this.#closed) this.#arm(this.#backoff());
+      const asked = error instanceof TuskClickHouseError ? error.retryAfterMs ?? 0 : 0;
+      this.#arm(Math.max(this.#backoff(), asked));
       throw error;
     }
     if (this.pending > 0 && this.#timer === undefined && !this.#closed) {
@@ -323,65 +423,141 @@ export class TableWriter {
     return waiting && Promise.all(waiting);
   }
 
+  // Sends the batches waiting for a retry (each with its token), then the rows
+  // buffered when the flush began, in batches of at most maxRows / maxBytes.
   async #deliver(): Promise<void> {
     await this.schema();
     const connection = this.#host.connection()!;
-    const settings = await this.#host.insertSettings();
-    let remaining = this.#buffer.rows;
-    while (remaining > 0) {
-      const batch = this.#buffer.take(
-        Math.min(remaining, this.#limits.maxRows),
-        this.#limits.maxBytes,
-      );
-      remaining -= batch.length;
-      this.#inFlight += batch.length;
+    const { settings, deduplicationTokens } = await this.#host.insertSettings();
+    let fresh = this.#buffer.rows;
+    for (;;) {
+      let batch = this.#retry.shift();
+      if (batch === undefined) {
+        if (fresh <= 0 || this.#buffer.rows === 0) return;
+        const lines = this.#buffer.take(
+          Math.min(fresh, this.#limits.maxRows),
+          this.#limits.maxBytes,
+        );
+        fresh -= lines.length;
+        batch = { lines, start: 0, chars: charsOf(lines), token: crypto.randomUUID() };
+      }
+      const lines = batch.start === 0 ? batch.lines : batch.lines.slice(batch.start);
+      if (lines.length === 0) continue;
+      this.#inFlight += lines.length;
+      this.#inFlightChars += batch.chars;
       let failed: Undelivered | undefined;
       try {
-        failed = await this.#send(connection, batch, settings);
+        const send = {
+          connection,
+          settings,
+          tokens: deduplicationTokens,
+          signal: this.#abort.signal,
+        };
+        failed = await this.#send(send, lines, batch.token);
       } finally {
-        this.#inFlight -= batch.length;
+        this.#inFlight -= lines.length;
+        this.#inFlightChars -= batch.chars;
       }
       if (failed !== undefined) {
-        this.#buffer.unshift(failed.lines);
-        this.#stats.retried += failed.lines.length;
+        const rows = failed.batches.reduce((n, b) => n + b.lines.length, 0);
+        if (this.#closed) {
+          this.#host.budget.change(-rows, -charsOf(failed.batches.flatMap((b) => b.lines)));
+        } else {
+          this.#retry.unshift(failed.batches);
+          this.#stats.retried += rows;
+        }
         throw failed.error;
       }
     }
   }
 
   // Sends a batch; when the server rejects its data, halves it until the bad
-  // rows stand alone, delivers the rest and drops only those.
-  async #send(
-    connection: Connection,
-    lines: string[],
-    settings: Settings,
-  ): Promise<Undelivered | undefined> {
+  // rows stand alone, delivers the rest and drops only those. Halves carry
+  // tokens derived from their batch's, so retrying a half is idempotent too.
+  async #send(to: SendTarget, lines: string[], token: string): Promise<Undelivered | undefined> {
     const table = quoteIdentifier(this.#table.database ?? this.#host.database()) + "." +
       quoteIdentifier(this.#table.tableName);
+    const settings = to.tokens
+      ? { ...to.settings, insert_deduplication_token: token }
+      : to.settings;
+    const body = joinLines(lines);
     try {
-      await connection.insert(table, lines.join(""), `Cannot insert into "${this.name}"`, settings);
+      await to.connection.insert(
+        table,
+        body,
+        `Cannot insert into "${this.name}"`,
+        settings,
+        to.signal,
+      );
       this.#stats.written += lines.length;
+      this.#host.budget.change(-lines.length, -body.length);
       return undefined;
     } catch (error) {
       if (!(error instanceof TuskClickHouseError)) throw error;
       this.#stats.failedBatches++;
       this.#stats.lastError = error.message;
-      if (!isRowProblem(error)) return { error, lines };
+      if (!isRowProblem(error)) {
+        return { error, batches: [{ lines, start: 0, chars: body.length, token }] };
+      }
       if (error.kind === "schema") this.invalidateSchema();
       if (lines.length === 1) {
         this.#drop("rejected", 1);
+        this.#host.budget.change(-1, -body.length);
         this.#host.report(
           new TuskError(`${error.message}; rejected row: ${clip(lines[0]!)}`, { cause: error }),
         );
         return undefined;
       }
       const middle = lines.length >> 1;
-      const first = await this.#send(connection, lines.slice(0, middle), settings);
+      const first = await this.#send(to, lines.slice(0, middle), token + ".0");
       if (first !== undefined) {
-        return { error: first.error, lines: [...first.lines, ...lines.slice(middle)] };
+        const rest = lines.slice(middle);
+        const second = { lines: rest, start: 0, chars: charsOf(rest), token: token + ".1" };
+        return { error: first.error, batches: [...first.batches, second] };
       }
-      return await this.#send(connection, lines.slice(middle), settings);
+      return await this.#send(to, lines.slice(middle), token + ".1");
     }
+  }
+
+  // Drops up to `rows` of the oldest rows (and at least enough to free
+  // `chars` characters); returns how many were dropped.
+  #dropOldest(rows: number, chars: number): number {
+    let freedRows = 0;
+    let freedChars = 0;
+    if (this.#retry.rows > 0) {
+      const freed = this.#retry.dropOldest(rows, chars);
+      freedRows += freed.rows;
+      freedChars += freed.chars;
+    }
+    while ((freedRows < rows || freedChars < chars) && this.#buffer.rows > 0) {
+      freedChars += this.#buffer.dropOldest()!.length;
+      freedRows++;
+    }
+    while ((freedRows < rows || freedChars < chars) && this.#held.length > 0) {
+      this.#held.shift();
+      freedRows++;
+    }
+    this.#host.budget.change(-freedRows, -freedChars);
+    return freedRows;
+  }
+
+  // The client's budget refused a new row (drop_newest, or nothing older to drop).
+  #dropNewest(): void {
+    this.#drop("buffer_full", 1);
+    const budget = this.#host.budget;
+    this.#report(
+      new TuskError(
+        `Cannot buffer rows for "${this.name}": client "${this.#host.name}" holds ${budget.rows} rows ` +
+          `(${budget.limits.maxRows} at most) and ${budget.chars} bytes (${budget.limits.maxChars}); ` +
+          `dropped the newest; ${this.#dropped.buffer_full} dropped so far`,
+      ),
+      `budget:${this.name}`,
+    );
+  }
+
+  #report(error: Error, key: string): void {
+    this.#stats.lastError = error.message;
+    this.#host.report(error, key);
   }
 
   #backoff(): number {
@@ -400,6 +576,13 @@ export class TableWriter {
 function isRowProblem(error: TuskClickHouseError): boolean {
   if (error.kind === "data") return true;
   return error.kind === "schema" && error.code !== 60 && error.code !== 81;
+}
+
+interface SendTarget {
+  connection: Connection;
+  settings: Settings;
+  tokens: boolean;
+  signal: AbortSignal;
 }
 
 function clip(line: string): string {

@@ -1,18 +1,23 @@
+import { BufferBudget } from "../batching/buffer_budget.ts";
 import type { TableStats } from "../batching/table_stats.ts";
 import {
   type BatchLimits,
+  type InsertSettings,
   TableWriter,
   type WriterHost,
+  type WriterOptions,
   type WriterTable,
 } from "../batching/table_writer.ts";
 import { TuskError } from "../errors.ts";
 import { type Clock, systemClock } from "../runtime/clock.ts";
 import { readEnv } from "../runtime/env.ts";
-import { Connection, type Settings } from "../transport/connection.ts";
+import { Connection } from "../transport/connection.ts";
 import { fetchServerInfo, type ServerInfo, supportedSettings } from "../transport/server_info.ts";
-import type { BatchingOptions, ResolvedOptions } from "./options.ts";
+import { type BatchingOptions, DEFAULT_BUFFER, type ResolvedOptions } from "./options.ts";
 import { Reporter } from "./reporter.ts";
 import type { TuskClient } from "./tusk_client.ts";
+
+const DEDUPLICATION_TOKEN = "insert_deduplication_token";
 
 const DEFAULT_BATCHING: Required<BatchingOptions> = {
   period: 60,
@@ -32,10 +37,11 @@ export class ClientCore {
   readonly name: string;
   #options: ResolvedOptions | undefined;
   #connection: Connection | undefined;
-  #server: Promise<ServerInfo> | undefined;
+  #server: Promise<{ info: ServerInfo; reported: boolean }> | undefined;
   readonly #writers = new Map<string, TableWriter>();
   readonly #reporter: Reporter;
   readonly #host: WriterHost;
+  readonly #budget = new BufferBudget(DEFAULT_BUFFER);
   /** What `init()` and `getClient()` hand to users. */
   readonly client: TuskClient;
 
@@ -53,8 +59,9 @@ export class ClientCore {
       connection: () => this.#connection,
       database: () => this.#options?.database ?? "default",
       insertSettings: () => this.#insertSettings(),
+      budget: this.#budget,
       columnDefaults: (columns) => this.#columnDefaults(columns),
-      report: (error) => this.#reporter.report(error),
+      report: (error, key) => this.#reporter.report(error, key),
     };
     const url = () => this.url;
     const database = () => this.database;
@@ -106,6 +113,7 @@ export class ClientCore {
   configure(options: ResolvedOptions): void {
     this.#options = options;
     this.#reporter.onError = options.onError;
+    this.#budget.limits = options.buffer;
     this.#connection = new Connection({
       url: options.url,
       user: options.user,
@@ -127,16 +135,26 @@ export class ClientCore {
    *
    * @param table The table.
    * @param batching Batching for this table, when it is made here.
+   * @param options `priority: "high"` (heartbeats) makes this table's rows the
+   * last the client's memory cap drops; it sticks once set.
    * @returns The writer.
    */
-  writer(table: WriterTable, batching?: BatchingOptions): TableWriter {
+  writer(table: WriterTable, batching?: BatchingOptions, options?: WriterOptions): TableWriter {
     const key = `${table.database ?? ""}.${table.tableName}`;
     let writer = this.#writers.get(key);
     if (writer === undefined) {
-      writer = new TableWriter(this.#host, table, this.#limits(batching));
+      writer = new TableWriter(this.#host, table, this.#limits(batching), options);
       this.#writers.set(key, writer);
+    } else if (options?.priority === "high") {
+      writer.priority = "high";
     }
     return writer;
+  }
+
+  /** What this client holds in memory now, over all its tables, and its caps. */
+  get buffered(): { rows: number; bytes: number; maxRows: number; maxBytes: number } {
+    const { rows, chars, limits } = this.#budget;
+    return { rows, bytes: chars, maxRows: limits.maxRows, maxBytes: limits.maxChars };
   }
 
   /** Reports a problem through `onError` or the original console, rate-limited. */
@@ -164,25 +182,33 @@ export class ClientCore {
 
   /**
    * Flushes (waiting at most `closeTimeout`), then stops every timer and gives
-   * up what is left, reporting how many rows were not delivered.
+   * up what is left, reporting how many rows of which table were not delivered.
+   * Requests still running when the time is up are aborted, so `close()`
+   * returns within `closeTimeout` even when ClickHouse hangs.
    */
   async close(): Promise<void> {
     const timeoutMs = this.#options?.closeTimeoutMs ?? 10_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<"timeout">((
-      resolve,
-    ) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
-    try {
-      await Promise.race([this.flush().catch(() => {}), timedOut]);
-    } finally {
-      clearTimeout(timer);
+    // Keep a little of the time for aborting what is still in flight.
+    const grace = Math.min(250, timeoutMs / 10);
+    const writers = [...this.#writers.values()];
+    await raceTimeout(this.flush().catch(() => {}), timeoutMs - grace);
+    for (const writer of writers) writer.abort();
+    await raceTimeout(Promise.all(writers.map((w) => w.idle())), grace);
+    const lost: string[] = [];
+    let total = 0;
+    for (const writer of writers) {
+      const lastError = writer.stats().lastError;
+      const rows = writer.close();
+      if (rows === 0) continue;
+      total += rows;
+      lost.push(`"${writer.name}": ${rows}${lastError === undefined ? "" : ` (${lastError})`}`);
     }
-    let lost = 0;
-    for (const writer of this.#writers.values()) lost += writer.close();
-    if (lost > 0) {
+    if (total > 0) {
       this.#reporter.report(
         new TuskError(
-          `Cannot deliver ${lost} rows of client "${this.name}": closed before ClickHouse accepted them`,
+          `Cannot deliver ${total} rows of client "${this.name}": closed before ClickHouse accepted them; ${
+            lost.join("; ")
+          }`,
         ),
       );
     }
@@ -213,16 +239,26 @@ export class ClientCore {
     };
   }
 
-  async #insertSettings(): Promise<Settings> {
+  // The user's settings the server knows, and whether it takes deduplication
+  // tokens; the server is asked once per connection.
+  async #insertSettings(): Promise<InsertSettings> {
     const wanted = this.#options?.clickhouseSettings ?? {};
-    if (Object.keys(wanted).length === 0 || this.#connection === undefined) return {};
-    this.#server ??= fetchServerInfo(this.#connection, Object.keys(wanted)).catch((error) => {
-      this.#server = undefined;
-      throw error;
-    });
-    const info = await this.#server;
+    if (this.#connection === undefined) return { settings: {}, deduplicationTokens: false };
+    const asked = [...new Set([...Object.keys(wanted), DEDUPLICATION_TOKEN])];
+    const server = this.#server ??= fetchServerInfo(this.#connection, asked).then(
+      (info) => ({ info, reported: false }),
+      (error) => {
+        this.#server = undefined;
+        throw error;
+      },
+    );
+    const known = await server;
+    const { info } = known;
+    const deduplicationTokens = info.knownSettings.has(DEDUPLICATION_TOKEN) &&
+      !(DEDUPLICATION_TOKEN in wanted);
     const { settings, unsupported } = supportedSettings(wanted, info);
-    if (unsupported.length > 0) {
+    if (unsupported.length > 0 && !known.reported) {
+      known.reported = true;
       this.#reporter.report(
         new TuskError(
           `Cannot use settings ${
@@ -231,7 +267,7 @@ export class ClientCore {
         ),
       );
     }
-    return settings;
+    return { settings, deduplicationTokens };
   }
 
   #columnDefaults(columns: readonly string[]): Record<string, string> {
@@ -244,5 +280,16 @@ export class ClientCore {
       if (value !== undefined) defaults[column] = value;
     }
     return defaults;
+  }
+}
+
+// Waits for `promise`, but no longer than `ms` (never rejects).
+async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms))));
+  try {
+    await Promise.race([promise.then(() => {}, () => {}), timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,6 +1,14 @@
 import * as v from "valibot";
+import type { BufferLimits } from "../batching/buffer_budget.ts";
 import type { Clock } from "../runtime/clock.ts";
 import { formatIssues } from "../config/format_issues.ts";
+
+/** The client-wide memory cap when `init()` does not set one. */
+export const DEFAULT_BUFFER: BufferLimits = {
+  maxRows: 500_000,
+  maxChars: 64 * 1024 * 1024,
+  policy: "drop_oldest",
+};
 
 const seconds = v.pipe(v.number(), v.finite(), v.minValue(0));
 const positiveInt = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
@@ -37,6 +45,34 @@ export interface BatchingOptions {
   maxBufferedRows?: number;
 }
 
+const BufferSchema = v.strictObject({
+  maxRows: v.optional(positiveInt),
+  maxBytes: v.optional(positiveInt),
+  onFull: v.optional(v.picklist(["drop_oldest", "drop_newest"])),
+});
+
+/** How much one client holds in memory while ClickHouse is slow or away, over all its tables. */
+export interface BufferOptions {
+  /**
+   * Most rows held (buffered, waiting for a retry or being sent).
+   * @default {500000}
+   */
+  maxRows?: number;
+  /**
+   * Most bytes of encoded rows held (counted as UTF-16 code units of the JSON text).
+   * @default {67108864}
+   */
+  maxBytes?: number;
+  /**
+   * What a full buffer does with a new row: drop the oldest rows of the table
+   * holding the most (`"drop_oldest"`), or the new row (`"drop_newest"`).
+   * Heartbeat rows are dropped last either way. Every drop is counted in
+   * `stats().dropped.buffer_full` and reported.
+   * @default {"drop_oldest"}
+   */
+  onFull?: "drop_oldest" | "drop_newest";
+}
+
 const settingValue = v.union([v.string(), v.number(), v.boolean()]);
 
 const InitOptionsSchema = v.strictObject({
@@ -53,7 +89,9 @@ const InitOptionsSchema = v.strictObject({
   closeTimeout: v.optional(seconds),
   clickhouseSettings: v.optional(v.record(v.string(), settingValue)),
   asyncInsert: v.optional(v.boolean()),
+  flushOnSignals: v.optional(v.boolean()),
   batching: v.optional(BatchingSchema),
+  buffer: v.optional(BufferSchema),
   envTags: v.optional(v.picklist(["prefixed", "bare", "off"])),
   onError: v.optional(
     v.custom<(error: Error) => void>((x) => typeof x === "function", "expected a function"),
@@ -128,8 +166,18 @@ export interface InitOptions {
    * @default {false}
    */
   asyncInsert?: boolean;
+  /**
+   * On SIGINT or SIGTERM (Deno, Node, Bun), flush every client (bounded by
+   * `closeTimeout`), then end the process with exit code 128 + the signal's
+   * number, unless the program listens for that signal itself (Node, Bun).
+   * Never registers anything in Cloudflare Workers.
+   * @default {false}
+   */
+  flushOnSignals?: boolean;
   /** Default batching for every table of this client. */
   batching?: BatchingOptions;
+  /** The memory cap of this client, over all its tables. */
+  buffer?: BufferOptions;
   /**
    * Where a `String` column a row leaves out takes its value from: the
    * environment variable `TUSK_<COLUMN>` (`"prefixed"`), the bare upper-cased
@@ -171,6 +219,7 @@ export interface ResolvedOptions {
   closeTimeoutMs: number;
   clickhouseSettings: Record<string, string | number | boolean>;
   batching: BatchingOptions;
+  buffer: BufferLimits;
   envTags: "prefixed" | "bare" | "off";
   onError: ((error: Error) => void) | undefined;
   fetch: typeof fetch | undefined;
@@ -218,6 +267,11 @@ export function resolveOptions(options: unknown = {}): ResolvedOptions {
     closeTimeoutMs: (o.closeTimeout ?? 10) * 1000,
     clickhouseSettings: settings,
     batching: o.batching ?? {},
+    buffer: {
+      maxRows: o.buffer?.maxRows ?? DEFAULT_BUFFER.maxRows,
+      maxChars: o.buffer?.maxBytes ?? DEFAULT_BUFFER.maxChars,
+      policy: o.buffer?.onFull ?? DEFAULT_BUFFER.policy,
+    },
     envTags: o.envTags ?? "prefixed",
     onError: o.onError,
     fetch: o.fetch,

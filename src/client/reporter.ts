@@ -1,6 +1,17 @@
 import { originalConsole } from "../runtime/original_console.ts";
 
 const WINDOW_MS = 10_000;
+let delivering = 0;
+
+/**
+ * Whether a report is being handed to `onError` or the console right now, so
+ * console interception can let such output through without recording it.
+ *
+ * @returns `true` during a report's delivery.
+ */
+export function isReporting(): boolean {
+  return delivering > 0;
+}
 
 /**
  * Hands the library's own problems to `onError`, or to the console as it was
@@ -27,9 +38,13 @@ export class Reporter {
     this.#onError = callback;
   }
 
-  /** Reports one problem. */
-  report(error: Error): void {
-    const key = error.message;
+  /**
+   * Reports one problem.
+   *
+   * @param error The problem.
+   * @param key Reports with the same key share one rate limit (default: the message).
+   */
+  report(error: Error, key: string = error.message): void {
     const now = this.#now();
     const seen = this.#seen.get(key);
     if (seen !== undefined && now - seen.at < WINDOW_MS) {
@@ -43,6 +58,7 @@ export class Reporter {
   }
 
   #deliver(error: Error, suppressed: number): void {
+    delivering++;
     try {
       if (this.#onError !== undefined) {
         this.#onError(error);
@@ -52,6 +68,8 @@ export class Reporter {
       originalConsole.error(`[tusk] ${error.message}${repeats}`);
     } catch {
       // A throwing onError must not reach the application's hot path.
+    } finally {
+      delivering--;
     }
   }
 }

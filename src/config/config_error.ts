@@ -29,7 +29,11 @@ export class TuskConfigError extends TuskError {
    * @param problems What is wrong, with key paths.
    */
   constructor(source: string, problems: readonly ConfigProblem[]) {
-    super(problems.map((p) => `${source}: ${p.path === "" ? "" : `${p.path}: `}${p.message}`).join("\n"));
+    super(
+      problems.map((p) => `${source}: ${p.path === "" ? "" : `${p.path}: `}${p.message}`).join(
+        "\n",
+      ),
+    );
     this.name = "TuskConfigError";
     this.source = source;
     this.problems = problems;

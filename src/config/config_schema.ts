@@ -46,7 +46,9 @@ export const ConfigSchema = v.strictObject({
   request_timeout: v.optional(v.pipe(seconds, v.minValue(0.001))),
   close_timeout: v.optional(seconds),
   async_insert: v.optional(v.boolean()),
-  clickhouse_settings: v.optional(v.record(v.string(), v.union([v.string(), v.number(), v.boolean()]))),
+  clickhouse_settings: v.optional(
+    v.record(v.string(), v.union([v.string(), v.number(), v.boolean()])),
+  ),
   batching: v.optional(Batching),
   heartbeat: v.optional(Heartbeat),
   logging: v.optional(Logging),

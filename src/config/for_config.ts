@@ -73,7 +73,10 @@ export function forConfig(config: unknown, options: ConfigOptions = {}): TuskSet
   if (!result.success) problems.push(...configProblems(result.issues));
   if (result.success && (result.output.heartbeat || result.output.logging) && !result.output.app) {
     if (lookup("app") === undefined && lookup("APP") === undefined) {
-      problems.push({ path: "app", message: "missing: heartbeat and logging need an app name (or APP in the environment)" });
+      problems.push({
+        path: "app",
+        message: "missing: heartbeat and logging need an app name (or APP in the environment)",
+      });
     }
   }
   if (problems.length > 0 || !result.success) throw new TuskConfigError(source, problems);
@@ -127,7 +130,13 @@ function start(config: TuskConfig, options: ConfigOptions): TuskSetup {
     if (current === setup) current = undefined;
     await Promise.all([beats?.stop(), logs?.stop()]);
   };
-  const setup: TuskSetup = { client, heartbeat: beats, logging: logs, stop, [Symbol.asyncDispose]: stop };
+  const setup: TuskSetup = {
+    client,
+    heartbeat: beats,
+    logging: logs,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
   current = setup;
   return setup;
 }

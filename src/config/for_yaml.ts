@@ -38,10 +38,18 @@ export function forYaml(text: string, options: ConfigOptions = {}): TuskSetup {
     if (!(error instanceof YAMLParseError)) throw error;
     const at = error.linePos?.[0];
     const where = at ? `line ${at.line}, column ${at.col}: ` : "";
-    throw new TuskConfigError(source, [{ path: "", message: `${where}YAML syntax error: ${firstLine(error.message)}` }]);
+    throw new TuskConfigError(source, [{
+      path: "",
+      message: `${where}YAML syntax error: ${firstLine(error.message)}`,
+    }]);
   }
-  if (config !== null && config !== undefined && (typeof config !== "object" || Array.isArray(config))) {
-    throw new TuskConfigError(source, [{ path: "", message: "expected a mapping of keys at the top level" }]);
+  if (
+    config !== null && config !== undefined && (typeof config !== "object" || Array.isArray(config))
+  ) {
+    throw new TuskConfigError(source, [{
+      path: "",
+      message: "expected a mapping of keys at the top level",
+    }]);
   }
   return forConfig(config, { ...options, source });
 }
@@ -62,7 +70,10 @@ export function forYaml(text: string, options: ConfigOptions = {}): TuskSetup {
  * await setup.stop();
  * ```
  */
-export async function forYamlFile(path: string, options: Omit<ConfigOptions, "source"> = {}): Promise<TuskSetup> {
+export async function forYamlFile(
+  path: string,
+  options: Omit<ConfigOptions, "source"> = {},
+): Promise<TuskSetup> {
   return forYaml(await readText(path), { ...options, source: path });
 }
 

@@ -28,7 +28,9 @@ export function interpolate(
   }
   if (typeof value === "object" && value !== null) {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolate(item, lookup, problems, join(path, key))]),
+      Object.entries(value).map((
+        [key, item],
+      ) => [key, interpolate(item, lookup, problems, join(path, key))]),
     );
   }
   return value;
@@ -46,7 +48,10 @@ function interpolateString(
     const found = lookup(name);
     if (found !== undefined && found !== "") return found;
     if (fallback !== undefined) return fallback;
-    problems.push({ path, message: `environment variable "${name}" is not set (use \${${name}:-default})` });
+    problems.push({
+      path,
+      message: `environment variable "${name}" is not set (use \${${name}:-default})`,
+    });
     missing = true;
     return match;
   });

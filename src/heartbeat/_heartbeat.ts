@@ -1,5 +1,5 @@
 // The running heartbeat of one client: its rows, sequences and loop. At most one per client;
-// module state lives only behind getHeartbeat/setHeartbeat.
+// module state lives only behind getHeartbeat(), heartbeatClients() and Heartbeat.start().
 import type { TableWriter } from "../batching/table_writer.ts";
 import type { ClientCore } from "../client/client_core.ts";
 import { onClose } from "../lifecycle.ts";
@@ -12,6 +12,11 @@ const running = new Map<string, Heartbeat>();
 /** The heartbeat running for a client, if any. */
 export function getHeartbeat(clientName: string): Heartbeat | undefined {
   return running.get(clientName);
+}
+
+/** The clients that have a heartbeat running. */
+export function heartbeatClients(): string[] {
+  return [...running.keys()];
 }
 
 /** What a {@linkcode Heartbeat} writes and how often. */

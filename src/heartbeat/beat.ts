@@ -1,5 +1,5 @@
 import { TuskError } from "../errors.ts";
-import { getHeartbeat } from "./_heartbeat.ts";
+import { getHeartbeat, heartbeatClients } from "./_heartbeat.ts";
 import { resolveBeat } from "./_options.ts";
 
 /** Options of {@linkcode beat}. */
@@ -40,9 +40,12 @@ export function beat(options: BeatOptions): void {
   const o = resolveBeat(options);
   const heartbeat = getHeartbeat(o.clientName);
   if (heartbeat === undefined) {
+    const others = heartbeatClients().map((name) => `"${name}"`);
     throw new TuskError(
       `Cannot beat task "${o.task}": no heartbeat runs for client "${o.clientName}"; ` +
-        `call heartbeat.init({ table }) first`,
+        (others.length === 0
+          ? "call heartbeat.init({ table }) first"
+          : `heartbeat.init() ran for client ${others.join(", ")}: pass that clientName`),
     );
   }
   heartbeat.beat(o.task, o.periodMs);

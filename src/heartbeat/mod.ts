@@ -25,3 +25,5 @@ export {
   init,
 } from "./init.ts";
 export { beat, type BeatOptions } from "./beat.ts";
+export type { BatchingOptions } from "../client/options.ts";
+export type { Table } from "../table.ts";

@@ -1,3 +1,5 @@
+import { isCloudflareWorkers } from "./platform.ts";
+
 /**
  * Runs `callback` when a Deno, Node or Bun program is about to exit normally
  * because it has nothing left to do. Async work started by the callback keeps
@@ -19,6 +21,8 @@ export function onProcessExit(callback: () => void): () => void {
     };
   };
   const listener = () => callback();
+  // Workers with nodejs_compat have a `process` whose exit events never fire.
+  if (isCloudflareWorkers()) return () => {};
   if (g.Deno !== undefined && typeof g.addEventListener === "function") {
     g.addEventListener("beforeunload", listener);
     return () => g.removeEventListener?.("beforeunload", listener);

@@ -7,6 +7,34 @@ export interface ResponseFacts {
   status: number;
   /** The `X-ClickHouse-Exception-Code` header, if sent. */
   exceptionCode?: string | null;
+  /** The `Retry-After` header, if sent (seconds or an HTTP date). */
+  retryAfter?: string | null;
+}
+
+// Longest wait a Retry-After header may impose (a broken proxy must not stall delivery for days).
+const MAX_RETRY_AFTER_MS = 600_000;
+
+/**
+ * Reads a `Retry-After` header: delay-seconds or an HTTP date.
+ *
+ * @param value The header's value.
+ * @param now The current time in epoch milliseconds, for dates.
+ * @returns The wait in milliseconds (at most 10 minutes), or `undefined` when absent or unreadable.
+ */
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  if (value === null || value === undefined || value.trim() === "") return undefined;
+  const text = value.trim();
+  let ms: number;
+  if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
+  else {
+    const at = Date.parse(text);
+    if (Number.isNaN(at)) return undefined;
+    ms = at - now;
+  }
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }
 
 // Codes that name a missing table, database or column: the schema is stale.
@@ -96,6 +124,7 @@ export function classifyError(
     kind,
     retryable: isRetryable(code, facts.status),
     queryId,
+    retryAfterMs: parseRetryAfter(facts.retryAfter),
     cause: error,
   });
 }

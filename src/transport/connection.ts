@@ -51,15 +51,23 @@ export class Connection {
    * @param body The rows, each ending with a newline.
    * @param action The error message's action, e.g. `Cannot insert into "db.cpu"`.
    * @param settings Settings for this insert.
+   * @param signal Aborts the request (a closing client).
    * @throws {TuskClickHouseError} When the insert fails.
    */
-  async insert(table: string, body: string, action: string, settings?: Settings): Promise<void> {
+  async insert(
+    table: string,
+    body: string,
+    action: string,
+    settings?: Settings,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const queryId = crypto.randomUUID();
     try {
       const result = await this.#client.exec({
         query: `INSERT INTO ${table} FORMAT JSONEachRow\n${body}`,
         clickhouse_settings: settings,
         query_id: queryId,
+        ...(signal === undefined ? {} : { abort_signal: signal }),
       });
       await drain(result.stream);
     } catch (error) {
@@ -131,6 +139,7 @@ function recordFailures(
         failures.set(queryId, {
           status: response.status,
           exceptionCode: response.headers.get("x-clickhouse-exception-code"),
+          retryAfter: response.headers.get("retry-after"),
         });
       }
     }

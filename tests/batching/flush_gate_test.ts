@@ -24,6 +24,7 @@ Deno.test("FlushGate.run() never runs two flushes at once and queues one after",
   const b = gate.run(task);
   const c = gate.run(task);
   assert.equal(b, c, "calls during a flush share the queued one");
+  await Promise.resolve();
   assert.equal(runs, 1);
   first.resolve();
   await Promise.all([a, b, c]);
@@ -48,4 +49,21 @@ Deno.test("FlushGate.run() starts the queued flush even when the running one fai
   await next;
   assert.equal(runs, 2);
   await gate.idle();
+});
+
+Deno.test("FlushGate.run() queues a flush asked for from inside a starting flush", async () => {
+  const gate = new FlushGate();
+  let running = 0;
+  let overlapped = false;
+  let inner: Promise<void> | undefined;
+  const task = async () => {
+    running++;
+    if (running > 1) overlapped = true;
+    inner ??= gate.run(task); // e.g. a write that fills the buffer during the flush's start
+    await Promise.resolve();
+    running--;
+  };
+  await gate.run(task);
+  await inner;
+  assert.equal(overlapped, false);
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LineBuffer } from "../../src/batching/line_buffer.ts";
+import { joinLines, LineBuffer } from "../../src/batching/line_buffer.ts";
 
 Deno.test("LineBuffer.take() returns the oldest lines up to the row and size limits", () => {
   const buffer = new LineBuffer();
@@ -35,4 +35,35 @@ Deno.test("LineBuffer.dropOldest() removes from the front and keeps counts exact
   assert.equal(buffer.rows, 1000);
   assert.equal(buffer.take(1, 100)[0], "4000\n");
   assert.equal(buffer.chars, 999 * 5);
+});
+
+Deno.test("LineBuffer keeps lines exact across packed groups", async (t) => {
+  const lines = Array.from({ length: 2000 }, (_, i) => `{"i":${i},"s":"é${"x".repeat(i % 7)}"}\n`);
+  await t.step("take() spanning groups returns every line in order", () => {
+    const buffer = new LineBuffer();
+    for (const line of lines) buffer.push(line);
+    const first = buffer.take(700, 1e9);
+    const rest = buffer.take(5000, 1e9);
+    assert.deepEqual([...first, ...rest], lines);
+    assert.equal(buffer.rows, 0);
+    assert.equal(buffer.chars, 0);
+  });
+  await t.step("dropOldest() then take() after packing", () => {
+    const buffer = new LineBuffer();
+    for (const line of lines) buffer.push(line);
+    for (let i = 0; i < 600; i++) assert.equal(buffer.dropOldest(), lines[i]);
+    assert.deepEqual(buffer.take(10, 1e9), lines.slice(600, 610));
+    assert.equal(buffer.rows, 1390);
+  });
+});
+
+Deno.test('joinLines() equals lines.join(""), also for a batch changed after take()', () => {
+  const buffer = new LineBuffer();
+  const lines = Array.from({ length: 1500 }, (_, i) => `{"i":${i}}\n`);
+  for (const line of lines) buffer.push(line);
+  const batch = buffer.take(1200, 1e9);
+  assert.equal(joinLines(batch), lines.slice(0, 1200).join(""));
+  batch[0] = "";
+  assert.equal(joinLines(batch), lines.slice(1, 1200).join(""));
+  assert.equal(joinLines(batch.slice(3)), lines.slice(3, 1200).join(""));
 });

@@ -44,7 +44,7 @@ Deno.test("resolveOptions() names every bad option", async (t) => {
       assert.ok(e instanceof TypeError);
       assert.match(
         e.message,
-        /^Cannot initialize Tusk: option "port": expected number, got "abc"$/,
+        /^Cannot initialize Tusk: option "port": expected a number, got "abc"$/,
       );
       return true;
     });
@@ -55,7 +55,7 @@ Deno.test("resolveOptions() names every bad option", async (t) => {
   await t.step("several at once", () => {
     assert.throws(
       () => resolveOptions({ port: 0, secure: "yes" }),
-      /option "port": .*; option "secure": expected boolean/,
+      /option "port": .*; option "secure": expected a boolean/,
     );
   });
   await t.step("never echoes the password", () => {

@@ -65,8 +65,6 @@ Deno.test("forConfig() reports an unset ${VAR} and never echoes a password", () 
 });
 
 Deno.test("forConfig() needs an app name for heartbeat and logging", () => {
-  const message = problemsOf(() =>
-    tuskYaml.forConfig({ heartbeat: { table: "hb" } }, { env: {} })
-  );
+  const message = problemsOf(() => tuskYaml.forConfig({ heartbeat: { table: "hb" } }, { env: {} }));
   assert.match(message, /^config: app: missing/);
 });

@@ -12,7 +12,11 @@ Deno.test("interpolate() replaces ${VAR} and ${VAR:-default} inside strings", ()
     lookup,
     problems,
   );
-  assert.deepEqual(out, { url: "https://ch.example:8443", user: "tester", note: "literal ${HOST}" });
+  assert.deepEqual(out, {
+    url: "https://ch.example:8443",
+    user: "tester",
+    note: "literal ${HOST}",
+  });
   assert.deepEqual(problems, []);
 });
 
@@ -27,7 +31,11 @@ Deno.test("interpolate() treats an empty variable as unset, so the default appli
 
 Deno.test("interpolate() reports each unset variable with its key path", () => {
   const problems: ConfigProblem[] = [];
-  interpolate({ password: "${NO_SUCH}", logging: { table: "${NOPE}" }, list: ["${ALSO_NOT}"] }, lookup, problems);
+  interpolate(
+    { password: "${NO_SUCH}", logging: { table: "${NOPE}" }, list: ["${ALSO_NOT}"] },
+    lookup,
+    problems,
+  );
   assert.deepEqual(problems.map((p) => p.path), ["password", "logging.table", "list.0"]);
   assert.match(problems[0]!.message, /environment variable "NO_SUCH" is not set/);
 });

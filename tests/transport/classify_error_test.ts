@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { classifyError } from "../../src/transport/classify_error.ts";
+import { classifyError, parseRetryAfter } from "../../src/transport/classify_error.ts";
 
 const action = 'Cannot insert into "db.cpu"';
 
@@ -67,4 +67,22 @@ Deno.test("classifyError() falls back to the HTTP status without a code", async 
       assert.equal(error.retryable, retryable);
     });
   }
+});
+
+Deno.test("parseRetryAfter() reads seconds and HTTP dates, bounded", () => {
+  assert.equal(parseRetryAfter("30"), 30_000);
+  assert.equal(parseRetryAfter(" 1.5 "), 1500);
+  assert.equal(
+    parseRetryAfter("Wed, 21 Oct 2015 07:28:10 GMT", Date.UTC(2015, 9, 21, 7, 28)),
+    10_000,
+  );
+  assert.equal(parseRetryAfter("99999"), 600_000);
+  assert.equal(parseRetryAfter("soon"), undefined);
+  assert.equal(parseRetryAfter(null), undefined);
+});
+
+Deno.test("classifyError() carries Retry-After into retryAfterMs", () => {
+  const e = classifyError("Cannot insert", new Error("busy"), { status: 503, retryAfter: "7" });
+  assert.equal(e.retryAfterMs, 7000);
+  assert.equal(e.retryable, true);
 });

@@ -1,0 +1,93 @@
+/**
+ * A batch that has been sent at least once: its rows and the
+ * `insert_deduplication_token` it carries on every attempt.
+ */
+export interface SentBatch {
+  /** The rows, as JSONEachRow lines; those before `start` were dropped. */
+  lines: string[];
+  /** Index of the first row still held. */
+  start: number;
+  /** Characters of the rows still held. */
+  chars: number;
+  /** The token this batch carries on every attempt. */
+  token: string;
+}
+
+/** Sums the lengths of `lines`. */
+export function charsOf(lines: readonly string[]): number {
+  let chars = 0;
+  for (const line of lines) chars += line.length;
+  return chars;
+}
+
+/**
+ * Batches waiting to be sent again, oldest first. A batch keeps its rows and
+ * its token together, so a retry after a lost response is the same insert and
+ * a deduplicating table stores it once. Dropping its oldest rows keeps the
+ * token: if an earlier attempt was stored, the retry is discarded as a
+ * duplicate; if not, the remaining rows are stored under it.
+ */
+export class RetryQueue {
+  #batches: SentBatch[] = [];
+  #rows = 0;
+  #chars = 0;
+
+  /** Rows held. */
+  get rows(): number {
+    return this.#rows;
+  }
+
+  /** Characters held. */
+  get chars(): number {
+    return this.#chars;
+  }
+
+  /** Puts batches back at the front, in order (oldest first). */
+  unshift(batches: readonly SentBatch[]): void {
+    for (const b of batches) {
+      this.#rows += b.lines.length - b.start;
+      this.#chars += b.chars;
+    }
+    this.#batches = [...batches, ...this.#batches];
+  }
+
+  /** Removes and returns the oldest batch. */
+  shift(): SentBatch | undefined {
+    const batch = this.#batches.shift();
+    if (batch !== undefined) {
+      this.#rows -= batch.lines.length - batch.start;
+      this.#chars -= batch.chars;
+    }
+    return batch;
+  }
+
+  /**
+   * Drops the oldest rows until `rows` rows and `chars` characters are freed
+   * or the queue is empty.
+   *
+   * @returns What was freed.
+   */
+  dropOldest(rows: number, chars: number): { rows: number; chars: number } {
+    let freedRows = 0;
+    let freedChars = 0;
+    while ((freedRows < rows || freedChars < chars) && this.#batches.length > 0) {
+      const batch = this.#batches[0]!;
+      const line = batch.lines[batch.start]!;
+      batch.lines[batch.start++] = "";
+      batch.chars -= line.length;
+      freedRows++;
+      freedChars += line.length;
+      if (batch.start === batch.lines.length) this.#batches.shift();
+    }
+    this.#rows -= freedRows;
+    this.#chars -= freedChars;
+    return { rows: freedRows, chars: freedChars };
+  }
+
+  /** Empties the queue. */
+  clear(): void {
+    this.#batches = [];
+    this.#rows = 0;
+    this.#chars = 0;
+  }
+}

@@ -1,0 +1,79 @@
+import { clientSlot, requireAppName } from "../client/registry.ts";
+import { onClose } from "../lifecycle.ts";
+import { interceptConsole } from "./console_adapter.ts";
+import { LogSink } from "./log_sink.ts";
+import { getSink, setSink } from "./logger.ts";
+import { type LoggingOptions, resolveLoggingOptions } from "./options.ts";
+
+/** What the logging `init` returns. */
+export interface LoggingHandle {
+  /**
+   * Stops logging: restores `console`, makes loggers do nothing, and sends
+   * the log rows buffered so far. Never rejects: a failed send is reported and
+   * its rows stay buffered (retried, and flushed by `tusk.close()`).
+   */
+  stop(): Promise<void>;
+  /** Same as `stop()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+let detachCurrent: (() => void) | undefined;
+
+/**
+ * Starts writing log rows into a table: from loggers (`getLogger`) and, by
+ * default, from `console.error`, `warn`, `info`, `log` and `debug`, which still
+ * print as before. A second `init` replaces the first. `tusk.close()` stops it.
+ *
+ * @param options The table, and optionally the app name, level, columns.
+ * @returns A handle to stop logging.
+ * @throws {TypeError} For bad options.
+ * @throws {TuskError} When no app name is known and the `app` column is on.
+ *
+ * @example
+ * ```ts
+ * import * as tusk from "@tusk/clickhouse";
+ * import * as logging from "@tusk/clickhouse/logging";
+ * tusk.init({ host: "localhost", user: "tester", password: "P@assw0rd" });
+ * logging.init({ table: "maintenance.logs", appName: "my_app" });
+ * logging.getLogger().info("Hello world!");
+ * await tusk.close();
+ * ```
+ */
+export function init(options: LoggingOptions): LoggingHandle {
+  const o = resolveLoggingOptions(options);
+  const client = clientSlot(o.clientName);
+  const app = o.columns.app === null
+    ? ""
+    : o.appName ?? requireAppName(client.env, "logging.init()");
+  const writer = client.writer(o.table, o.batching);
+  detachCurrent?.();
+  const sink = new LogSink({
+    writer,
+    report: (error) => client.report(error),
+    threshold: o.threshold,
+    app,
+    columns: o.columns,
+    contextColumns: o.contextColumns,
+  });
+  const restoreConsole = o.console
+    ? interceptConsole(globalThis.console, (level, args, above) => sink.console(level, args, above))
+    : undefined;
+  let detached = false;
+  const detach = () => {
+    if (detached) return;
+    detached = true;
+    restoreConsole?.();
+    unregister();
+    if (getSink() === sink) setSink(undefined);
+    if (detachCurrent === detach) detachCurrent = undefined;
+  };
+  const unregister = onClose(detach);
+  detachCurrent = detach;
+  setSink(sink);
+  if (client.configured) writer.schema().catch((error) => client.report(error));
+  const stop = async () => {
+    detach();
+    await writer.flush().catch(() => {}); // already reported by the writer
+  };
+  return { stop, [Symbol.asyncDispose]: stop };
+}

@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { type BudgetMember, BufferBudget } from "../../src/batching/buffer_budget.ts";
+
+function member(budget: BufferBudget, priority: "normal" | "high"): BudgetMember & {
+  rows: string[];
+  add(chars: number): boolean;
+} {
+  const m = {
+    priority,
+    rows: [] as string[],
+    get droppableRows() {
+      return m.rows.length;
+    },
+    evict(rows: number, chars: number) {
+      let r = 0;
+      let c = 0;
+      while ((r < rows || c < chars) && m.rows.length > 0) {
+        c += m.rows.shift()!.length;
+        r++;
+      }
+      budget.change(-r, -c);
+    },
+    add(chars: number) {
+      if (!budget.admit(m, chars)) return false;
+      m.rows.push("x".repeat(chars));
+      budget.change(1, chars);
+      return true;
+    },
+  };
+  budget.join(m);
+  return m;
+}
+
+Deno.test("BufferBudget.admit() drops the oldest rows of the largest normal table", () => {
+  const budget = new BufferBudget({ maxRows: 4, maxChars: 1000, policy: "drop_oldest" });
+  const big = member(budget, "normal");
+  const small = member(budget, "normal");
+  big.add(1), big.add(2), big.add(3), small.add(9);
+  assert.equal(small.add(10), true);
+  assert.deepEqual(big.rows.map((r) => r.length), [2, 3]);
+  assert.equal(budget.rows, 4);
+});
+
+Deno.test("BufferBudget.admit() keeps the character cap", () => {
+  const budget = new BufferBudget({ maxRows: 100, maxChars: 10, policy: "drop_oldest" });
+  const m = member(budget, "normal");
+  m.add(4), m.add(4);
+  assert.equal(m.add(5), true);
+  assert.deepEqual(m.rows.map((r) => r.length), [4, 5]);
+  assert.equal(m.add(11), false, "a row larger than the cap never fits");
+});
+
+Deno.test("BufferBudget.admit() drops heartbeat rows last", async (t) => {
+  await t.step("drop_oldest: a normal row never evicts a high-priority one", () => {
+    const budget = new BufferBudget({ maxRows: 2, maxChars: 1000, policy: "drop_oldest" });
+    const beats = member(budget, "high");
+    const rows = member(budget, "normal");
+    beats.add(1), beats.add(1);
+    assert.equal(rows.add(1), false);
+    assert.equal(beats.rows.length, 2);
+  });
+  await t.step("drop_newest: a high-priority row evicts normal ones", () => {
+    const budget = new BufferBudget({ maxRows: 2, maxChars: 1000, policy: "drop_newest" });
+    const beats = member(budget, "high");
+    const rows = member(budget, "normal");
+    rows.add(1), rows.add(1);
+    assert.equal(rows.add(1), false, "the newest normal row is refused");
+    assert.equal(beats.add(1), true);
+    assert.equal(rows.rows.length, 1);
+  });
+});
