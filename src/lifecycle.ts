@@ -1,5 +1,5 @@
 import type { TableStats } from "./batching/table_stats.ts";
-import { allClients, forgetClient } from "./client/registry.ts";
+import { allClients } from "./client/registry.ts";
 
 const closers = new Set<() => void | Promise<void>>();
 
@@ -59,12 +59,7 @@ export async function close(): Promise<void> {
   closers.clear();
   // One failing closer must not keep the others, or the clients, from closing.
   await Promise.allSettled(stopping.map(async (closer) => await closer()));
-  await Promise.all(
-    allClients().map(async (client) => {
-      await client.close();
-      forgetClient(client.name);
-    }),
-  );
+  await Promise.all(allClients().map((client) => client.close()));
 }
 
 /**

@@ -46,15 +46,42 @@ for (const sig of ["SIGINT", "SIGTERM"]) {
   });
 }
 
+// Runs a command with its output passed through; the tail of what it printed is kept so the
+// pass/fail counts of each suite can be added up at the end.
 function run(cmd, args, env) {
   return new Promise((resolve) => {
-    child = spawn(cmd, args, { cwd: root, env, stdio: "inherit" });
+    child = spawn(cmd, args, { cwd: root, env, stdio: ["inherit", "pipe", "pipe"] });
+    let tail = "";
+    const keep = (out) => (chunk) => {
+      out.write(chunk);
+      tail = (tail + chunk.toString("utf8")).slice(-20_000);
+    };
+    child.stdout.on("data", keep(process.stdout));
+    child.stderr.on("data", keep(process.stderr));
     child.once("error", (e) => {
       console.error(`[test] cannot run ${cmd}: ${e.message}`);
       resolve(127);
     });
-    child.once("exit", (code, signal) => resolve(code ?? 128 + (constants.signals[signal] ?? 0)));
+    child.once("close", (code, signal) => {
+      lastOutput = tail;
+      resolve(code ?? 128 + (constants.signals[signal] ?? 0));
+    });
   });
+}
+
+let lastOutput = "";
+
+// Pass/fail counts from the closing lines of deno test, node --test and bun test.
+function counts(output) {
+  // deno-lint-ignore no-control-regex
+  const text = output.replace(/\x1b\[[0-9;]*m/g, "");
+  const deno = /\| (\d+) passed.*?\| (\d+) failed/.exec(text);
+  if (deno) return { passed: Number(deno[1]), failed: Number(deno[2]) };
+  const node = [/ℹ pass (\d+)/.exec(text), /ℹ fail (\d+)/.exec(text)];
+  if (node[0] && node[1]) return { passed: Number(node[0][1]), failed: Number(node[1][1]) };
+  const bun = [/^\s*(\d+) pass$/m.exec(text), /^\s*(\d+) fail$/m.exec(text)];
+  if (bun[0] && bun[1]) return { passed: Number(bun[0][1]), failed: Number(bun[1][1]) };
+  return undefined;
 }
 
 async function main() {
@@ -111,12 +138,20 @@ async function main() {
     ? []
     : ["tests/"];
   const code = await run(deno, ["test", "-A", ...extra, ...paths], env);
+  const denoCounts = counts(lastOutput);
   // One file or filter asked for: only `deno test`. Otherwise every runtime's suite too.
   if (paths.length === 0 || process.env.TUSK_SKIP_RUNTIMES || interrupted) return finish(code);
-  const results = [["deno", code], ...await runtimeSuites(env)];
-  for (const [name, c] of results) {
-    console.error(`[test] ${name} suite: ${c === 0 ? "passed" : `FAILED (exit ${c})`}`);
+  const results = [["deno", code, denoCounts], ...await runtimeSuites(env)];
+  let passed = 0;
+  let failed = 0;
+  for (const [name, c, n] of results) {
+    const tally = n ? ` (${n.passed} passed, ${n.failed} failed)` : "";
+    console.error(`[test] ${name} suite: ${c === 0 ? "passed" : `FAILED (exit ${c})`}${tally}`);
+    passed += n?.passed ?? 0;
+    failed += n?.failed ?? (c === 0 ? 0 : 1);
   }
+  // The plain closing line CI reads: every suite's tests added up.
+  console.log(`tests: ${passed} passed, ${failed} failed`);
   return finish(results.some(([, c]) => c !== 0) ? 1 : 0);
 }
 
@@ -141,7 +176,7 @@ async function runtimeSuites(env) {
     console.error(`[test] --- ${name} suite ---`);
     const c = await suite();
     console.error(`[test] ${name} suite done in ${Date.now() - started} ms`);
-    results.push([name, c]);
+    results.push([name, c, counts(lastOutput)]);
   }
   return results;
 }

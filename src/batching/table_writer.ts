@@ -4,10 +4,11 @@ import { describeTable } from "../schema/describe_table.ts";
 import { RowEncoder } from "../schema/row_encoder.ts";
 import type { Connection, Settings } from "../transport/connection.ts";
 import { quoteIdentifier } from "../transport/quote.ts";
-import { charsOf, RetryQueue, type SentBatch } from "./_retry_queue.ts";
+import { charsOf, RetryQueue } from "./_retry_queue.ts";
 import type { BudgetMember, BufferBudget } from "./buffer_budget.ts";
 import { FlushGate } from "./flush_gate.ts";
-import { joinLines, LineBuffer } from "./line_buffer.ts";
+import { LineBuffer } from "./line_buffer.ts";
+import { sendBatch, type SendOutcome, type SendTarget, type Undelivered } from "./send_batch.ts";
 import type { TableStats } from "./table_stats.ts";
 
 /** When a table's rows are sent, and how many may wait. */
@@ -82,11 +83,6 @@ interface HeldRow {
   time: number;
 }
 
-interface Undelivered {
-  error: TuskClickHouseError;
-  batches: SentBatch[];
-}
-
 /**
  * The buffer, schema and delivery of one table on one client: the single
  * owner of that table's flushes. `write` is synchronous and never touches the
@@ -100,7 +96,9 @@ export class TableWriter implements BudgetMember {
   priority: "normal" | "high";
   readonly #buffer = new LineBuffer();
   readonly #retry = new RetryQueue();
-  #abort = new AbortController();
+  // Made at the first send: Workers forbid abort controllers in global scope,
+  // where a metric may well be created.
+  #abort: AbortController | undefined;
   readonly #gate = new FlushGate();
   readonly #sources: Array<() => void | Promise<void>> = [];
   readonly #pendingCounts: Array<() => number> = [];
@@ -233,8 +231,8 @@ export class TableWriter implements BudgetMember {
 
   /** Aborts the request in flight, if any (a closing client that ran out of time). */
   abort(): void {
-    this.#abort.abort();
-    this.#abort = new AbortController();
+    this.#abort?.abort();
+    this.#abort = undefined;
   }
 
   /** Resolves once no flush runs or waits (never rejects). */
@@ -261,8 +259,17 @@ export class TableWriter implements BudgetMember {
     while (this.#buffer.dropOldest() !== undefined) { /* discard */ }
     this.#retry.clear();
     this.#held = [];
-    this.#host.budget.leave(this);
     return lost;
+  }
+
+  /**
+   * Takes rows again after `close()`: metrics, counters and loggers made
+   * before it keep working, holding their rows until `init()` connects the
+   * client again.
+   */
+  reopen(): void {
+    this.#closed = false;
+    this.#failures = 0;
   }
 
   /** Rows buffered, waiting for a retry, or being sent. */
@@ -387,6 +394,9 @@ export class TableWriter implements BudgetMember {
   }
 
   #arm(delayMs: number): void {
+    // Where timers cannot outlive a request (Workers), rows go with the
+    // flush the user hands to ctx.waitUntil, or when a batch fills up.
+    if (this.#host.clock.backgroundTimers === false) return;
     this.#timer?.cancel();
     this.#timer = this.#host.clock.setTimeout(() => {
       this.#timer = undefined;
@@ -447,13 +457,15 @@ export class TableWriter implements BudgetMember {
       this.#inFlightChars += batch.chars;
       let failed: Undelivered | undefined;
       try {
-        const send = {
+        const target: SendTarget = {
           connection,
+          table: this.#quotedName(),
+          action: `Cannot insert into "${this.name}"`,
           settings,
           tokens: deduplicationTokens,
-          signal: this.#abort.signal,
+          signal: (this.#abort ??= new AbortController()).signal,
         };
-        failed = await this.#send(send, lines, batch.token);
+        failed = await sendBatch(target, lines, batch.token, this.#outcome);
       } finally {
         this.#inFlight -= lines.length;
         this.#inFlightChars -= batch.chars;
@@ -468,54 +480,6 @@ export class TableWriter implements BudgetMember {
         }
         throw failed.error;
       }
-    }
-  }
-
-  // Sends a batch; when the server rejects its data, halves it until the bad
-  // rows stand alone, delivers the rest and drops only those. Halves carry
-  // tokens derived from their batch's, so retrying a half is idempotent too.
-  async #send(to: SendTarget, lines: string[], token: string): Promise<Undelivered | undefined> {
-    const table = quoteIdentifier(this.#table.database ?? this.#host.database()) + "." +
-      quoteIdentifier(this.#table.tableName);
-    const settings = to.tokens
-      ? { ...to.settings, insert_deduplication_token: token }
-      : to.settings;
-    const body = joinLines(lines);
-    try {
-      await to.connection.insert(
-        table,
-        body,
-        `Cannot insert into "${this.name}"`,
-        settings,
-        to.signal,
-      );
-      this.#stats.written += lines.length;
-      this.#host.budget.change(-lines.length, -body.length);
-      return undefined;
-    } catch (error) {
-      if (!(error instanceof TuskClickHouseError)) throw error;
-      this.#stats.failedBatches++;
-      this.#stats.lastError = error.message;
-      if (!isRowProblem(error)) {
-        return { error, batches: [{ lines, start: 0, chars: body.length, token }] };
-      }
-      if (error.kind === "schema") this.invalidateSchema();
-      if (lines.length === 1) {
-        this.#drop("rejected", 1);
-        this.#host.budget.change(-1, -body.length);
-        this.#host.report(
-          new TuskError(`${error.message}; rejected row: ${clip(lines[0]!)}`, { cause: error }),
-        );
-        return undefined;
-      }
-      const middle = lines.length >> 1;
-      const first = await this.#send(to, lines.slice(0, middle), token + ".0");
-      if (first !== undefined) {
-        const rest = lines.slice(middle);
-        const second = { lines: rest, start: 0, chars: charsOf(rest), token: token + ".1" };
-        return { error: first.error, batches: [...first.batches, second] };
-      }
-      return await this.#send(to, lines.slice(middle), token + ".1");
     }
   }
 
@@ -555,6 +519,31 @@ export class TableWriter implements BudgetMember {
     );
   }
 
+  // What sendBatch tells this writer about each part of a batch.
+  readonly #outcome: SendOutcome = {
+    written: (rows, chars) => {
+      this.#stats.written += rows;
+      this.#host.budget.change(-rows, -chars);
+    },
+    failed: (error) => {
+      this.#stats.failedBatches++;
+      this.#stats.lastError = error.message;
+    },
+    schemaChanged: () => this.invalidateSchema(),
+    rejected: (line, error) => {
+      this.#drop("rejected", 1);
+      this.#host.budget.change(-1, -line.length);
+      this.#host.report(
+        new TuskError(`${error.message}; rejected row: ${clip(line)}`, { cause: error }),
+      );
+    },
+  };
+
+  #quotedName(): string {
+    return quoteIdentifier(this.#table.database ?? this.#host.database()) + "." +
+      quoteIdentifier(this.#table.tableName);
+  }
+
   #report(error: Error, key: string): void {
     this.#stats.lastError = error.message;
     this.#host.report(error, key);
@@ -569,20 +558,6 @@ export class TableWriter implements BudgetMember {
   #drop(reason: string, rows: number): void {
     this.#dropped[reason] = (this.#dropped[reason] ?? 0) + rows;
   }
-}
-
-// Data the server cannot parse or store, or a column that is no longer there:
-// the fault is in some rows, not in the connection or the table as a whole.
-function isRowProblem(error: TuskClickHouseError): boolean {
-  if (error.kind === "data") return true;
-  return error.kind === "schema" && error.code !== 60 && error.code !== 81;
-}
-
-interface SendTarget {
-  connection: Connection;
-  settings: Settings;
-  tokens: boolean;
-  signal: AbortSignal;
 }
 
 function clip(line: string): string {

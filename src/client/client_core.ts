@@ -39,6 +39,7 @@ export class ClientCore {
   #connection: Connection | undefined;
   #server: Promise<{ info: ServerInfo; reported: boolean }> | undefined;
   readonly #writers = new Map<string, TableWriter>();
+  readonly #batchingOf = new WeakMap<TableWriter, string>();
   readonly #reporter: Reporter;
   readonly #host: WriterHost;
   readonly #budget = new BufferBudget(DEFAULT_BUFFER);
@@ -55,7 +56,7 @@ export class ClientCore {
     this.#reporter = new Reporter(() => this.clock.now());
     this.#host = {
       name,
-      clock: { now: () => this.clock.now(), setTimeout: (f, ms) => this.clock.setTimeout(f, ms) },
+      clock: this.#liveClock(),
       connection: () => this.#connection,
       database: () => this.#options?.database ?? "default",
       insertSettings: () => this.#insertSettings(),
@@ -145,8 +146,20 @@ export class ClientCore {
     if (writer === undefined) {
       writer = new TableWriter(this.#host, table, this.#limits(batching), options);
       this.#writers.set(key, writer);
-    } else if (options?.priority === "high") {
-      writer.priority = "high";
+      this.#batchingOf.set(writer, JSON.stringify(batching ?? {}));
+      return writer;
+    }
+    if (options?.priority === "high") writer.priority = "high";
+    const first = this.#batchingOf.get(writer);
+    if (batching !== undefined && first !== JSON.stringify(batching)) {
+      // One buffer per table, so its first user sets its batching: say so
+      // rather than silently ignore different wishes.
+      this.#reporter.report(
+        new TuskError(
+          `Cannot apply batching ${JSON.stringify(batching)} to "${writer.name}": ` +
+            `the table already batches by ${first}, set by its first metric, counter, heartbeat or logger`,
+        ),
+      );
     }
     return writer;
   }
@@ -212,7 +225,11 @@ export class ClientCore {
         ),
       );
     }
-    this.#writers.clear();
+    for (const writer of writers) writer.reopen();
+    // Released: getClient() no longer returns it, and init() connects it again.
+    this.#options = undefined;
+    this.#connection = undefined;
+    this.#server = undefined;
   }
 
   /** Delivery figures of every table of this client. */
@@ -225,6 +242,18 @@ export class ClientCore {
     let rows = 0;
     for (const writer of this.#writers.values()) rows += writer.pending;
     return rows;
+  }
+
+  // The writers' view of `clock`, which init() may replace after they exist.
+  #liveClock(): Clock {
+    const current = () => this.clock;
+    return {
+      now: () => current().now(),
+      setTimeout: (callback, delayMs) => current().setTimeout(callback, delayMs),
+      get backgroundTimers() {
+        return current().backgroundTimers;
+      },
+    };
   }
 
   #limits(batching: BatchingOptions | undefined): BatchLimits {

@@ -36,15 +36,6 @@ export function allClients(): ClientCore[] {
 }
 
 /**
- * Forgets a client (after `close()`).
- *
- * @param name The client's name.
- */
-export function forgetClient(name: string): void {
-  clients.delete(name);
-}
-
-/**
  * Returns the client made by `init()` under that name.
  *
  * @param name The client's name.

@@ -228,3 +228,72 @@ forEachEngine(
     }
   },
 );
+
+forEachEngine(
+  "a metric made before close() keeps working after init() connects again",
+  async (engine) => {
+    const db = await cpuTable(engine);
+    const clientName = uniqueClient("reopen");
+    connect(engine, clientName);
+    const cpu = tusk.metric({ table: `${db}.cpu`, clientName });
+    try {
+      cpu.write({ region: "Tokyo", instance_id: "ABC", usage: 0.43 });
+      await tusk.close();
+      assert.equal(tusk.getClient(clientName), undefined, "close() released the client");
+      cpu.write({ region: "Seoul", instance_id: "XYZ", usage: 0.22 }); // held until init
+      connect(engine, clientName);
+      await cpu.flush();
+      const rows = await selectRows(engine, `SELECT region FROM ${db}.cpu ORDER BY region`);
+      assert.deepEqual(rows, [{ region: "Seoul" }, { region: "Tokyo" }]);
+    } finally {
+      await tusk.close();
+    }
+  },
+);
+
+forEachEngine(
+  "a second metric asking other batching for the same table is told the first one's",
+  async (engine) => {
+    const db = await cpuTable(engine);
+    const clientName = uniqueClient("batchwarn");
+    const reported: Error[] = [];
+    connect(engine, clientName, { onError: (e) => reported.push(e) });
+    try {
+      tusk.metric({ table: `${db}.cpu`, clientName, batching: { period: 5 } });
+      tusk.metric({ table: `${db}.cpu`, clientName, batching: { period: 5 } }); // the same: fine
+      assert.equal(reported.length, 0);
+      tusk.metric({ table: `${db}.cpu`, clientName, batching: { period: 60 } });
+      assert.equal(reported.length, 1);
+      assert.match(
+        reported[0]!.message,
+        new RegExp(
+          `^Cannot apply batching \\{"period":60\\} to "${db}\\.cpu": the table already batches by \\{"period":5\\}`,
+        ),
+      );
+    } finally {
+      await tusk.close();
+    }
+  },
+);
+
+forEachEngine(
+  "metric() arms no batching timer where timers cannot run in the background",
+  async (engine) => {
+    const db = await cpuTable(engine);
+    const clientName = uniqueClient("notimer");
+    const clock = new tusk.FakeClock(Date.now(), { backgroundTimers: false }); // as in Workers
+    connect(engine, clientName, { clock });
+    try {
+      const cpu = tusk.metric({ table: `${db}.cpu`, clientName });
+      await cpu.ready();
+      cpu.write({ region: "Tokyo", instance_id: "ABC", usage: 0.43 });
+      assert.equal(clock.pendingTimers, 0, "nothing would outlive the request");
+      await tusk.flush(); // what ctx.waitUntil(tusk.flush()) does
+      assert.deepEqual(await selectRows(engine, `SELECT region FROM ${db}.cpu`), [{
+        region: "Tokyo",
+      }]);
+    } finally {
+      await tusk.close();
+    }
+  },
+);

@@ -1,0 +1,93 @@
+import { TuskClickHouseError } from "../errors.ts";
+import type { Connection, Settings } from "../transport/connection.ts";
+import { charsOf, type SentBatch } from "./_retry_queue.ts";
+import { joinLines } from "./line_buffer.ts";
+
+/** Where and how a batch is sent. */
+export interface SendTarget {
+  /** The server. */
+  connection: Connection;
+  /** The quoted table name, e.g. `` `db`.`cpu` ``. */
+  table: string;
+  /** The error messages' action, e.g. `Cannot insert into "db.cpu"`. */
+  action: string;
+  /** Settings for the insert. */
+  settings: Settings;
+  /** Whether the server takes `insert_deduplication_token`. */
+  tokens: boolean;
+  /** Aborts the request (a closing client that ran out of time). */
+  signal: AbortSignal;
+}
+
+/** What happened to each part of a batch, told to its writer as it happens. */
+export interface SendOutcome {
+  /** These rows were acknowledged. */
+  written(rows: number, chars: number): void;
+  /** A request failed (each attempt, including those of halves). */
+  failed(error: TuskClickHouseError): void;
+  /** The server no longer matches the schema the rows were encoded for. */
+  schemaChanged(): void;
+  /** The server refused this row on its own: it is given up. */
+  rejected(line: string, error: TuskClickHouseError): void;
+}
+
+/** What could not be delivered and must wait for a retry. */
+export interface Undelivered {
+  /** Why. */
+  error: TuskClickHouseError;
+  /** The parts still to send, each with its deduplication token. */
+  batches: SentBatch[];
+}
+
+/**
+ * Sends one batch. When the server rejects its data, halves it until the bad
+ * rows stand alone, delivers the rest and gives up only those. Halves carry
+ * tokens derived from their batch's (`<token>.0`, `<token>.1`), so retrying a
+ * half is as idempotent as retrying the whole.
+ *
+ * @param to Where and how.
+ * @param lines The rows, as JSONEachRow lines.
+ * @param token The batch's deduplication token.
+ * @param on Told what happened to each part.
+ * @returns The parts left for a retry, or `undefined` when nothing is left.
+ */
+export async function sendBatch(
+  to: SendTarget,
+  lines: string[],
+  token: string,
+  on: SendOutcome,
+): Promise<Undelivered | undefined> {
+  const settings = to.tokens ? { ...to.settings, insert_deduplication_token: token } : to.settings;
+  const body = joinLines(lines);
+  try {
+    await to.connection.insert(to.table, body, to.action, settings, to.signal);
+    on.written(lines.length, body.length);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof TuskClickHouseError)) throw error;
+    on.failed(error);
+    if (!isRowProblem(error)) {
+      return { error, batches: [{ lines, start: 0, chars: body.length, token }] };
+    }
+    if (error.kind === "schema") on.schemaChanged();
+    if (lines.length === 1) {
+      on.rejected(lines[0]!, error);
+      return undefined;
+    }
+    const middle = lines.length >> 1;
+    const first = await sendBatch(to, lines.slice(0, middle), token + ".0", on);
+    if (first !== undefined) {
+      const rest = lines.slice(middle);
+      const second = { lines: rest, start: 0, chars: charsOf(rest), token: token + ".1" };
+      return { error: first.error, batches: [...first.batches, second] };
+    }
+    return await sendBatch(to, lines.slice(middle), token + ".1", on);
+  }
+}
+
+// Data the server cannot parse or store, or a column that is no longer there:
+// the fault is in some rows, not in the connection or the table as a whole.
+function isRowProblem(error: TuskClickHouseError): boolean {
+  if (error.kind === "data") return true;
+  return error.kind === "schema" && error.code !== 60 && error.code !== 81;
+}
