@@ -1,7 +1,7 @@
 /**
  * The original README's summing counter, in TypeScript: counts quota usage per
  * resource and requester into `download.quota_usage` (see
- * docs/readme/counter.md for the table). Connects to `CLICKHOUSE_URL` as
+ * the README for the table). Connects to `CLICKHOUSE_URL` as
  * `CLICKHOUSE_USER` / `CLICKHOUSE_PASSWORD`.
  *
  * @module

@@ -4,7 +4,7 @@ import { forEachEngine } from "../_helpers/for_each_engine.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
-// The DDL of docs/readme/counter.md.
+// The DDL of the README's counter section.
 const DDL = `CREATE TABLE download.quota_usage
 (
     resource_id String,

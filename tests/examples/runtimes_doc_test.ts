@@ -1,4 +1,4 @@
-// The Deno example of docs/readme/runtimes.md, run as written (its import pointed at mod.ts).
+// The Deno example of the README's Runtimes section, run as written (its import pointed at mod.ts).
 import assert from "node:assert/strict";
 import { appExample } from "../runtime/_shared/docs.mjs";
 import { freshDatabase, selectRows, sql } from "../_helpers/engines.ts";

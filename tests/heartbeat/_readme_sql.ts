@@ -1,8 +1,9 @@
-// The SQL of docs/readme/heartbeat.md, so tests run exactly what the README shows.
+// The SQL of the README's heartbeat section, so tests run exactly what it shows.
 import assert from "node:assert/strict";
 import type { TestEngine } from "../_helpers/engines.ts";
+import { readmeSection } from "../_helpers/readme.ts";
 
-const DOC = Deno.readTextFileSync(new URL("../../docs/readme/heartbeat.md", import.meta.url));
+const DOC = readmeSection("4. Heartbeat");
 
 /** The one fenced block of the README section in `lang` that contains every `needle`. */
 export function docBlock(lang: string, ...needles: string[]): string {

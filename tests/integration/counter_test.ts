@@ -10,7 +10,7 @@ const README_TOTALS = [
   { resource_id: "ABC122", requester_ip: "2.2.2.4", count: 3 },
 ];
 
-// The recommended table (docs/readme/counter.md), in a fresh database; `plain` makes it a
+// The recommended table (the README's counter section), in a fresh database; `plain` makes it a
 // MergeTree, so that every row written stays visible (SummingMergeTree may sum on insert).
 async function quotaTable(engine: TestEngine, prefix: string, plain = false): Promise<string> {
   const db = await freshDatabase(engine, prefix);
@@ -39,7 +39,7 @@ function connect(engine: TestEngine, clientName: string, extra: tusk.InitOptions
   });
 }
 
-// The totals query of docs/readme/counter.md.
+// The totals query of the README's counter section.
 async function totals(engine: TestEngine, db: string) {
   const rows = await selectRows<{ resource_id: string; requester_ip: string; count: string }>(
     engine,

@@ -1,14 +1,14 @@
-// The copy-paste examples of docs/readme/runtimes.md: the code block after each
+// The copy-paste examples of the README's Runtimes section: the code block after each
 // `<!-- runtimes-example: NAME -->` marker, so the suites run exactly what users copy.
 import { readFileSync } from "node:fs";
 
-const DOC = new URL("../../../docs/readme/runtimes.md", import.meta.url);
+const DOC = new URL("../../../README.md", import.meta.url);
 
 /** The code of the block marked `name`. */
 export function docExample(name) {
   const text = readFileSync(DOC, "utf8");
   const at = text.indexOf(`<!-- runtimes-example: ${name} -->`);
-  if (at < 0) throw new Error(`Cannot find example "${name}" in docs/readme/runtimes.md`);
+  if (at < 0) throw new Error(`Cannot find example "${name}" in README.md`);
   const m = /```[a-z]*\n([\s\S]*?)\n```/.exec(text.slice(at));
   if (!m) throw new Error(`Cannot find the code block of example "${name}"`);
   return m[1] + "\n";

@@ -69,7 +69,7 @@ const script = await bundleWorker();
 test("the README's Worker example is examples/worker/ as tested here", () => {
   for (const file of ["worker.ts", "wrangler.toml"]) {
     const source = readFileSync(join(root, "examples", "worker", file), "utf8");
-    assert.equal(docExample(file), source, `docs/readme/runtimes.md and examples/worker/${file}`);
+    assert.equal(docExample(file), source, `README.md and examples/worker/${file}`);
   }
 });
 
