@@ -128,8 +128,8 @@ export function renderReport(run: RunFigures): string {
 
   out.push("## Hot path (in process)", "");
   out.push(
-    "`deno bench` averages, against `JSON.stringify` of the same row (the floor: any writer turns " +
-      "the row into JSON text). No server: an injected `fetch` answers the schema query. " +
+    "`deno bench` averages, each against its group's baseline: `JSON.stringify` of the same row " +
+      "(the floor: any writer turns the row into JSON text), or pino for log calls. No server: an injected `fetch` answers the schema query. " +
       "`Metric.write(row)` is the whole call: checking and encoding every value for its column, " +
       "buffering, batch limits.",
     "",
@@ -157,14 +157,39 @@ export function renderReport(run: RunFigures): string {
       }`,
     );
   }
-  out.push(
-    "",
-    "Log calls: TODO, not measured here. `logger.info()` and intercepted `console.log` (with and " +
-      "without file/line capture) against pino/LogTape belong to the logging work " +
-      "(`src/logging/`, `bench/logging_bench.ts`), still in progress when this suite was written; " +
-      "add the logging bench file to `runHotPathBench` in `bench/e2e.ts` once it is final.",
-    "",
-  );
+  const logs = run.hot.filter((h) => h.file.endsWith("logging_bench.ts"));
+  const pino = logs.find((h) => h.baseline);
+  if (pino) {
+    out.push(
+      "",
+      "Log calls (`bench/logging_bench.ts`): the whole call into the buffer (level check, caller " +
+        "capture, row building, encoding for the log table's schema), against pino writing the " +
+        "same message to a no-op destination (its JSON line building); the intercepted " +
+        "console's original methods print nothing. File/line capture fills the `logger` and " +
+        "`line` columns from the caller's stack frame.",
+    );
+    const check = (name: string, limit: number, what: string) => {
+      const call = logs.find((h) => h.name === name);
+      if (!call) return;
+      const r = call.avgNs / pino.avgNs;
+      targets.push(
+        `- ${what}: ${fmt(call.avgNs)} ns vs pino's ${fmt(pino.avgNs)} ns, ${ratio(r)} -> ${
+          r <= limit ? "met" : "NOT met"
+        }`,
+      );
+    };
+    check(
+      "logger.info(), no file/line capture",
+      1,
+      "Log call without file/line capture no slower than pino's",
+    );
+    check(
+      "logger.info(), file/line capture",
+      3,
+      "Log call with file/line capture at most 3x pino's",
+    );
+  }
+  out.push("");
 
   out.push("## Scaling", "");
   const batch = of("batch");

@@ -255,7 +255,11 @@ try {
     }
   }
 
-  const hot = await runHotPathBench(["bench/hot_path_bench.ts", "bench/encode_value_bench.ts"]);
+  const hot = await runHotPathBench([
+    "bench/hot_path_bench.ts",
+    "bench/logging_bench.ts",
+    "bench/encode_value_bench.ts",
+  ]);
   const report = renderReport({
     samples: summarize(samples),
     hot,

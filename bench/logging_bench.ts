@@ -1,70 +1,141 @@
-// Cost of one logger.info() call into a known schema, with and without the
-// stack capture behind the logger/line columns, against JSON.stringify of a
-// similar row. Run: deno bench bench/logging_bench.ts
-import { clientSlot } from "../src/client/registry.ts";
-import * as logging from "../src/logging/mod.ts";
+// Cost of one log call, all the way into the buffer (level check, caller capture, row building,
+// encoding for the log table's schema, buffering), against pino logging the same message to a
+// no-op destination (pino's own work: JSON line building). `logger.info()` and an intercepted
+// `console.log` (whose original is a no-op here, so nothing prints), each with and without the
+// stack capture behind the `logger` and `line` columns.
+// Run: deno bench -A bench/logging_bench.ts  (npm run bench runs it and writes BENCHMARKS.md)
 
-// Engine-free: the writer's write() is replaced by a counter, so the figures
-// are the logging layer's own (level check, caller, row building).
-// Only one logging init is active at a time, so each bench starts its own
-// when it is not the active one (a string comparison per iteration).
+import pino from "pino";
+import * as tusk from "../mod.ts";
+import * as logging from "../src/logging/mod.ts";
+import { fakeServer } from "./_fake_server.ts";
+
+// The columns of logsTableDdl("bench.logs").
+const LOG_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ["category", "String"],
+  ["host", "String"],
+  ["app", "String"],
+  ["datetime", "DateTime64(3)"],
+  ["level", "Int8"],
+  ["logger", "String"],
+  ["line", "UInt32"],
+  ["error", "String"],
+  ["message", "String"],
+  ["stacktrace", "String"],
+];
+const TABLES = ["capture", "plain", "console_capture", "console_plain", "filtered"];
+const server = fakeServer(Object.fromEntries(TABLES.map((t) => [`bench.${t}`, LOG_COLUMNS])));
+tusk.init({
+  url: "http://bench.invalid:8123",
+  clientName: "bench",
+  fetch: server.fetch,
+  // Deno.bench runs its iterations without yielding, so no flush runs meanwhile: hold them all.
+  batching: { maxRows: 2_000_000, maxBufferedRows: 2_000_000, maxBytes: 2 ** 30, period: 3600 },
+  buffer: { maxRows: 2_000_000, maxBytes: 2 ** 30 },
+});
+await Promise.all(
+  TABLES.map((t) => tusk.metric({ table: `bench.${t}`, clientName: "bench" }).ready()),
+);
+
+// Only one logging init is active at a time: each bench starts its own on its first call.
 let active = "";
-function quietLogger(
-  clientName: string,
-  options: Partial<logging.LoggingOptions>,
-): () => logging.Logger {
-  const writer = clientSlot(clientName).writer({
-    database: "db",
-    tableName: clientName,
-    timeColumn: undefined,
-  });
-  (writer as unknown as { write: (row: unknown) => void }).write = () => void sink++;
-  const logger = logging.getLogger(clientName);
+function activate(table: string, options: Partial<logging.LoggingOptions> = {}): () => void {
   return () => {
-    if (active !== clientName) {
-      logging.init({
-        table: `db.${clientName}`,
-        appName: "my_app",
-        clientName,
-        console: false,
-        ...options,
-      });
-      active = clientName;
+    if (active === table) return;
+    // `deno bench` gives every bench its own console: make its methods print nothing, so an
+    // intercepted console.log costs only Tusk's part.
+    for (const method of ["log", "info", "warn", "error", "debug"] as const) {
+      console[method] = () => {};
     }
-    return logger;
+    logging.init({
+      table: `bench.${table}`,
+      appName: "my_app",
+      clientName: "bench",
+      ...options,
+    });
+    active = table;
   };
 }
+const NO_CAPTURE = { columns: { logger: null, line: null } };
+
+// The same count of iterations for every log call, so each buffers as many rows.
+const RUN = { group: "log", n: 300_000, warmup: 30_000 };
 
 let sink = 0;
-const row = {
+const destination = {
+  write(line: string): void {
+    sink += line.length;
+  },
+};
+const pinoLogger = pino({}, destination);
+Deno.bench("pino: logger.info(), no-op destination", { ...RUN, baseline: true }, () => {
+  pinoLogger.info("Hello world!");
+});
+
+// For scale: the floor of any writer of such a row (no schema check, nothing kept).
+const logRow = {
+  category: "",
+  host: "bench-host",
   app: "my_app",
+  datetime: 1_700_000_000_123,
   level: 4,
-  logger: "example.ts",
-  line: 7,
   error: "",
   message: "Hello world!",
   stacktrace: "",
 };
-
-Deno.bench("JSON.stringify of a log row (baseline)", { group: "log", baseline: true }, () => {
-  sink += JSON.stringify(row).length;
+Deno.bench("JSON.stringify of the log row", RUN, () => {
+  sink += JSON.stringify(logRow).length;
 });
 
-const withCaller = quietLogger("bench_caller", {});
-Deno.bench("logger.info(), logger and line columns on (stack capture)", { group: "log" }, () => {
-  withCaller().info("Hello world!");
+const plain = activate("plain", NO_CAPTURE);
+const plainLogger = logging.getLogger("bench");
+Deno.bench("logger.info(), no file/line capture", RUN, () => {
+  plain();
+  plainLogger.info("Hello world!");
 });
 
-const noCaller = quietLogger("bench_plain", { columns: { logger: null, line: null } });
-Deno.bench("logger.info(), logger and line columns off", { group: "log" }, () => {
-  noCaller().info("Hello world!");
+const capture = activate("capture");
+const captureLogger = logging.getLogger("bench");
+Deno.bench("logger.info(), file/line capture", RUN, () => {
+  capture();
+  captureLogger.info("Hello world!");
 });
 
-const filtered = quietLogger("bench_filtered", { level: "warning" });
-Deno.bench("logger.debug() below the level", { group: "log" }, () => {
-  filtered().debug("Hello world!");
+const consolePlain = activate("console_plain", NO_CAPTURE);
+Deno.bench("intercepted console.log, no file/line capture", RUN, () => {
+  consolePlain();
+  console.log("Hello world!");
+});
+
+const consoleCapture = activate("console_capture");
+Deno.bench("intercepted console.log, file/line capture", RUN, () => {
+  consoleCapture();
+  console.log("Hello world!");
+});
+
+// For scale: what capture costs the engine before Tusk reads anything (one frame, not formatted).
+const stackApi = Error as unknown as {
+  stackTraceLimit: number;
+  captureStackTrace(holder: object, above?: () => void): void;
+};
+function captureOneFrame(): void {
+  const holder = {};
+  const limit = stackApi.stackTraceLimit;
+  stackApi.stackTraceLimit = 1;
+  stackApi.captureStackTrace(holder, captureOneFrame);
+  stackApi.stackTraceLimit = limit;
+}
+Deno.bench("Error.captureStackTrace, 1 frame, unread (engine cost alone)", RUN, () => {
+  captureOneFrame();
+});
+
+const filtered = activate("filtered", { level: "warning" });
+const filteredLogger = logging.getLogger("bench");
+Deno.bench("logger.debug() below the level", RUN, () => {
+  filtered();
+  filteredLogger.debug("Hello world!");
 });
 
 globalThis.addEventListener("unload", () => {
-  if (sink < 0) console.log(sink);
+  if (sink < 0) console.log(sink, server.requests);
 });

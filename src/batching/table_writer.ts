@@ -117,6 +117,8 @@ export class TableWriter implements BudgetMember {
     lastError: undefined as string | undefined,
   };
   readonly #dropped: Record<string, number> = {};
+  /** The write's time, for rows that leave the time column out (made once, not per write). */
+  readonly #now = (): number => this.#host.clock.now();
 
   /**
    * @param host The client.
@@ -153,16 +155,19 @@ export class TableWriter implements BudgetMember {
    * @param row The row.
    * @throws {TuskValidationError} Once the schema is known, for a bad key or value.
    */
-  write(row: Readonly<Record<string, unknown>>, time: number = this.#host.clock.now()): void {
+  write(row: Readonly<Record<string, unknown>>, time?: number): void {
     if (typeof row !== "object" || row === null || Array.isArray(row)) {
       throw new TypeError(
         `Cannot write to "${this.name}": a row must be an object, got ${typeof row}`,
       );
     }
-    if (this.#encoder !== undefined) {
-      this.#append(this.#encoder.encode(row, time));
+    const encoder = this.#encoder;
+    if (encoder !== undefined) {
+      // The clock is read only when the row leaves the time column out.
+      this.#append(encoder.encode(row, time ?? this.#now));
       return;
     }
+    time ??= this.#host.clock.now();
     if (!this.#host.budget.admit(this, 0)) {
       this.#dropNewest();
       return;
@@ -361,14 +366,25 @@ export class TableWriter implements BudgetMember {
   }
 
   #append(line: string): void {
-    if (!this.#host.budget.admit(this, line.length)) {
+    const budget = this.#host.budget;
+    const chars = line.length;
+    if (!budget.admit(this, chars)) {
       this.#dropNewest();
       return;
     }
-    this.#buffer.push(line);
-    this.#host.budget.change(1, line.length);
-    this.#afterAdd();
-    if (this.#buffer.rows >= this.#limits.maxRows || this.#buffer.chars >= this.#limits.maxBytes) {
+    const buffer = this.#buffer;
+    buffer.push(line);
+    budget.rows++;
+    budget.chars += chars;
+    const limits = this.#limits;
+    // #afterAdd's work, with its checks in the order they are cheapest.
+    if (
+      this.#timer === undefined || buffer.rows + this.#held.length + this.#retry.rows >
+        limits.maxBufferedRows
+    ) {
+      this.#afterAdd();
+    }
+    if (buffer.rows >= limits.maxRows || buffer.chars >= limits.maxBytes) {
       this.#flushInBackground();
     }
   }

@@ -248,7 +248,8 @@ export class ClientCore {
   #liveClock(): Clock {
     const current = () => this.clock;
     return {
-      now: () => current().now(),
+      // One call deep: writers read it for every row that leaves out its time.
+      now: () => (this.#options?.clock ?? systemClock).now(),
       setTimeout: (callback, delayMs) => current().setTimeout(callback, delayMs),
       get backgroundTimers() {
         return current().backgroundTimers;

@@ -19,12 +19,29 @@ function loneSurrogate(v: string): EncodeError {
   return new EncodeError(`expected well-formed text, got ${describeValue(v)} (lone surrogate)`);
 }
 
+/** Short strings the String encoder remembers: at most this many, of at most this length. */
+const CACHE_ENTRIES = 128;
+const CACHE_LENGTH = 48;
+
 /** Encoder for String: strings only; lone surrogates are refused (not valid UTF-8). */
 export function stringEncoder(): Encoder {
+  // Telemetry strings (hosts, metric names, tags) repeat: the recent short ones
+  // are remembered, so a repeated value costs one lookup and makes no new string.
+  let cache = new Map<string, string>();
   return (v) => {
     if (typeof v !== "string") throw mismatch("a string", v);
-    if (!isWellFormed(v)) throw loneSurrogate(v);
-    return JSON.stringify(v);
+    if (v.length > CACHE_LENGTH) {
+      if (!isWellFormed(v)) throw loneSurrogate(v);
+      return JSON.stringify(v);
+    }
+    let text = cache.get(v);
+    if (text === undefined) {
+      if (!isWellFormed(v)) throw loneSurrogate(v);
+      text = JSON.stringify(v);
+      if (cache.size >= CACHE_ENTRIES) cache = new Map();
+      cache.set(v, text);
+    }
+    return text;
   };
 }
 

@@ -7,6 +7,9 @@ import { EncodeError } from "./encode_error.ts";
 interface CompiledColumn {
   /** The column name as a JSON string, with a trailing colon. */
   readonly prefix: string;
+  /** `prefix` after the `{` that opens a line, and after a `,` (one string each, made once). */
+  readonly first: string;
+  readonly next: string;
   readonly encode: Encoder;
 }
 
@@ -35,7 +38,7 @@ export class RowEncoder {
   readonly columns: readonly ColumnInfo[];
   readonly #byName = new Map<string, CompiledColumn>();
   readonly #time: CompiledColumn | undefined;
-  readonly #defaults: ReadonlyArray<readonly [string, string]>;
+  readonly #defaults: ReadonlyArray<readonly [string, string, string]>;
   #lastTimeMs = Number.NaN;
   #lastTimeText = "";
 
@@ -48,8 +51,11 @@ export class RowEncoder {
     this.table = options.table;
     this.columns = columns;
     for (const column of columns) {
+      const prefix = JSON.stringify(column.name) + ":";
       this.#byName.set(column.name, {
-        prefix: JSON.stringify(column.name) + ":",
+        prefix,
+        first: "{" + prefix,
+        next: "," + prefix,
         encode: compileEncoder(column.type),
       });
     }
@@ -64,7 +70,10 @@ export class RowEncoder {
     this.#time = this.timeColumn === undefined ? undefined : this.#byName.get(this.timeColumn);
     this.#defaults = Object.entries(options.defaults ?? {})
       .filter(([name]) => this.#byName.has(name))
-      .map(([name, value]) => [name, JSON.stringify(name) + ":" + JSON.stringify(value)]);
+      .map(([name, value]) => {
+        const text = JSON.stringify(name) + ":" + JSON.stringify(value);
+        return [name, "{" + text, "," + text];
+      });
   }
 
   /** Whether the table has a column of that name. */
@@ -76,24 +85,32 @@ export class RowEncoder {
    * Encodes one row as a JSONEachRow line, ending with a newline.
    *
    * @param row The row; `undefined` values are left out.
-   * @param nowMs The write's time in epoch milliseconds.
+   * @param now The write's time in epoch milliseconds, or a function returning
+   * it, called only when the row leaves the time column out.
    * @returns The line.
    * @throws {TuskValidationError} For an unknown key or a value that does not fit.
    */
-  encode(row: Readonly<Record<string, unknown>>, nowMs: number): string {
+  encode(row: Readonly<Record<string, unknown>>, now: number | (() => number)): string {
+    const time = this.#time;
     let line = "";
+    let timeGiven = false;
     for (const key in row) {
       const value = row[key];
       if (value === undefined) continue;
       const column = this.#byName.get(key);
       if (column === undefined) throw this.#unknownKey(key);
-      line += (line === "" ? "{" : ",") + column.prefix + this.#encodeValue(column, key, value);
+      if (column === time) timeGiven = true;
+      const text = this.#encodeValue(column, key, value);
+      line = line === "" ? column.first + text : line + column.next + text;
     }
-    if (this.#time !== undefined && row[this.timeColumn!] === undefined) {
-      line += (line === "" ? "{" : ",") + this.#time.prefix + this.#timeText(nowMs);
+    if (time !== undefined && !timeGiven) {
+      const text = this.#timeText(typeof now === "number" ? now : now());
+      line = line === "" ? time.first + text : line + time.next + text;
     }
-    for (const [name, text] of this.#defaults) {
-      if (row[name] === undefined) line += (line === "" ? "{" : ",") + text;
+    const defaults = this.#defaults;
+    for (let i = 0; i < defaults.length; i++) {
+      const [name, first, next] = defaults[i]!;
+      if (row[name] === undefined) line = line === "" ? first : line + next;
     }
     return line === "" ? "{}\n" : line + "}\n";
   }

@@ -1,3 +1,4 @@
+import * as tusk from "../../mod.ts";
 import { allEngines, type TestEngine } from "./engines.ts";
 
 /**
@@ -30,4 +31,19 @@ export async function waitFor(
 /** A unique client name for one test, so tests never share buffered rows. */
 export function uniqueClient(prefix: string): string {
   return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** `tusk.init()` against a test engine, as client `clientName`, with `extra` options. */
+export function connect(
+  engine: TestEngine,
+  clientName: string,
+  extra: tusk.InitOptions = {},
+): tusk.TuskClient {
+  return tusk.init({
+    url: engine.url,
+    user: engine.user,
+    password: engine.password,
+    clientName,
+    ...extra,
+  });
 }

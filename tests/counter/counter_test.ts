@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import * as tusk from "../../mod.ts";
 import { counter } from "../../src/counter/mod.ts";
 import { uniqueClient } from "../_helpers/for_each_engine.ts";
-import { FakeClickHouse } from "./_fake_clickhouse.ts";
+import { FakeQuotaTable } from "./_fake_clickhouse.ts";
 
 const START = Date.UTC(2022, 2, 10, 6, 42, 33, 411);
 
 function setup(columns?: ReadonlyArray<readonly [string, string]>) {
-  const server = new FakeClickHouse(columns);
+  const server = new FakeQuotaTable(columns);
   const clock = new tusk.FakeClock(START);
   const clientName = uniqueClient("counter");
   const errors: Error[] = [];
@@ -192,7 +192,7 @@ Deno.test("Counter keeps at most maxTagSets tag sets per period and counts the o
 });
 
 Deno.test("Counter tag sets counted before the schema is known are checked when it arrives", async () => {
-  const server = new FakeClickHouse();
+  const server = new FakeQuotaTable();
   const clientName = uniqueClient("early");
   const errors: Error[] = [];
   const quota = counter({ table: "download.quota_usage", clientName }); // before init

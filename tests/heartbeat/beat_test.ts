@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import * as tusk from "../../mod.ts";
 import * as heartbeat from "../../src/heartbeat/mod.ts";
 import { uniqueClient } from "../_helpers/for_each_engine.ts";
-import { FakeClickHouse } from "./_fake_clickhouse.ts";
+import { FakeHeartbeatTable } from "./_fake_clickhouse.ts";
 
 const START = Date.UTC(2022, 2, 10, 6, 51, 1, 178);
 
 Deno.test("heartbeat.beat() writes beats with a sequence per task and its own period", async () => {
-  const server = new FakeClickHouse();
+  const server = new FakeHeartbeatTable();
   const clock = new tusk.FakeClock(START);
   const clientName = uniqueClient("beat");
   tusk.init({ clientName, clock, fetch: server.fetch });
@@ -68,7 +68,11 @@ Deno.test("heartbeat.beat() rejects bad options with a TypeError", () => {
 
 Deno.test("heartbeat.beat() for another client names the client heartbeat.init() ran for", async () => {
   const clientName = uniqueClient("named");
-  tusk.init({ clientName, fetch: new FakeClickHouse().fetch, clock: new tusk.FakeClock(START) });
+  tusk.init({
+    clientName,
+    fetch: new FakeHeartbeatTable().fetch,
+    clock: new tusk.FakeClock(START),
+  });
   try {
     heartbeat.init({ table: "maintenance.heartbeats", appName: "a", clientName });
     assert.throws(

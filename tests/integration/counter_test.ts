@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tusk from "../../mod.ts";
 import { counter } from "../../src/counter/mod.ts";
 import { freshDatabase, selectRows, sql, type TestEngine } from "../_helpers/engines.ts";
-import { forEachEngine, uniqueClient } from "../_helpers/for_each_engine.ts";
+import { connect, forEachEngine, uniqueClient } from "../_helpers/for_each_engine.ts";
 
 const README_TOTALS = [
   { resource_id: "ABC111", requester_ip: "1.2.3.4", count: 5 },
@@ -27,16 +27,6 @@ ENGINE = ${plain ? "MergeTree" : "SummingMergeTree"}
 ORDER BY (resource_id, requester_ip, toStartOfHour(datetime))`,
   );
   return db;
-}
-
-function connect(engine: TestEngine, clientName: string, extra: tusk.InitOptions = {}): void {
-  tusk.init({
-    url: engine.url,
-    user: engine.user,
-    password: engine.password,
-    clientName,
-    ...extra,
-  });
 }
 
 // The totals query of the README's counter section.

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tusk from "../../mod.ts";
 import * as heartbeat from "../../src/heartbeat/mod.ts";
 import { freshDatabase, selectRows, sql, type TestEngine } from "../_helpers/engines.ts";
-import { forEachEngine, uniqueClient, waitFor } from "../_helpers/for_each_engine.ts";
+import { connect, forEachEngine, uniqueClient, waitFor } from "../_helpers/for_each_engine.ts";
 import { docQuery, heartbeatDdl } from "../heartbeat/_readme_sql.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -41,16 +41,9 @@ async function heartbeatTable(engine: TestEngine, prefix: string): Promise<strin
   return db;
 }
 
-function connect(engine: TestEngine, extra: tusk.InitOptions = {}): string {
+function connectHb(engine: TestEngine, extra: tusk.InitOptions = {}): string {
   const clientName = uniqueClient("hb");
-  tusk.init({
-    url: engine.url,
-    user: engine.user,
-    password: engine.password,
-    clientName,
-    onError: () => {},
-    ...extra,
-  });
+  connect(engine, clientName, { onError: () => {}, ...extra });
   return clientName;
 }
 
@@ -60,7 +53,7 @@ forEachEngine(
     const db = await heartbeatTable(engine, "hb");
     const start = recentStart();
     const clock = new tusk.FakeClock(start);
-    const clientName = connect(engine, { clock });
+    const clientName = connectHb(engine, { clock });
     try {
       const hb = heartbeat.init({ table: `${db}.heartbeats`, appName: "my_app", clientName });
       await clock.tick(3000);
@@ -117,7 +110,7 @@ forEachEngine(
 forEachEngine("heartbeat handle stop() ends the loop and flushes", async (engine) => {
   const db = await heartbeatTable(engine, "hb_stop");
   const clock = new tusk.FakeClock(recentStart());
-  const clientName = connect(engine, { clock });
+  const clientName = connectHb(engine, { clock });
   try {
     const hb = heartbeat.init({
       table: `${db}.heartbeats`,
@@ -141,7 +134,7 @@ forEachEngine("heartbeat.init() a second time replaces the first loop", async (e
   const db = await heartbeatTable(engine, "hb_again");
   const start = recentStart();
   const clock = new tusk.FakeClock(start);
-  const clientName = connect(engine, { clock });
+  const clientName = connectHb(engine, { clock });
   try {
     heartbeat.init({ table: `${db}.heartbeats`, appName: "a", clientName, heartbeatPeriod: 10 });
     await clock.tick(5000);
@@ -167,7 +160,7 @@ forEachEngine("heartbeat loop keeps beating through a ClickHouse outage", async 
   const clock = new tusk.FakeClock(recentStart());
   const errors: Error[] = [];
   // First a server that is not there (nothing listens on port 9), then the real one.
-  const clientName = connect(engine, {
+  const clientName = connectHb(engine, {
     clock,
     url: "http://127.0.0.1:9",
     onError: (e) => errors.push(e),

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tusk from "../../mod.ts";
 import * as logging from "../../src/logging/mod.ts";
 import { freshDatabase, selectRows, sql, type TestEngine } from "../_helpers/engines.ts";
-import { forEachEngine, uniqueClient } from "../_helpers/for_each_engine.ts";
+import { connect, forEachEngine, uniqueClient } from "../_helpers/for_each_engine.ts";
 
 const SOURCE = Deno.readTextFileSync(new URL(import.meta.url)).split("\n");
 
@@ -17,16 +17,6 @@ async function logsTable(engine: TestEngine, prefix: string): Promise<string> {
   const db = await freshDatabase(engine, prefix);
   await sql(engine, logging.logsTableDdl(`${db}.logs`, { modern: engine.modern }));
   return `${db}.logs`;
-}
-
-function connect(engine: TestEngine, clientName: string, extra: tusk.InitOptions = {}): void {
-  tusk.init({
-    url: engine.url,
-    user: engine.user,
-    password: engine.password,
-    clientName,
-    ...extra,
-  });
 }
 
 type LogRow = {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tusk from "../../mod.ts";
 import { freshDatabase, selectRows, sql, type TestEngine } from "../_helpers/engines.ts";
-import { forEachEngine, uniqueClient } from "../_helpers/for_each_engine.ts";
+import { connect, forEachEngine, uniqueClient } from "../_helpers/for_each_engine.ts";
 
 async function cpuTable(engine: TestEngine): Promise<string> {
   const db = await freshDatabase(engine, "metric");
@@ -12,20 +12,6 @@ async function cpuTable(engine: TestEngine): Promise<string> {
       " ENGINE = MergeTree ORDER BY (region, datetime)",
   );
   return db;
-}
-
-function connect(
-  engine: TestEngine,
-  clientName: string,
-  extra: tusk.InitOptions = {},
-): tusk.TuskClient {
-  return tusk.init({
-    url: engine.url,
-    user: engine.user,
-    password: engine.password,
-    clientName,
-    ...extra,
-  });
 }
 
 forEachEngine(

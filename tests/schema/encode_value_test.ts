@@ -139,6 +139,15 @@ Deno.test("compileEncoder() writes String strictly", async (t) => {
   await t.step("long values are truncated in the reason", () => {
     refuses("UInt8", "x".repeat(1000), /got "x{40}\.\.\."$/);
   });
+  await t.step("repeated values (remembered while short) encode the same every time", () => {
+    const encode = enc("String");
+    const values = Array.from({ length: 300 }, (_, i) => i % 3 === 0 ? `"q${i}\n` : `v${i}`);
+    values.push("x".repeat(48), "y".repeat(49), "");
+    for (let round = 0; round < 3; round++) {
+      for (const v of values) assert.equal(encode(v), JSON.stringify(v));
+      assert.throws(() => encode("a\ud800"), /lone surrogate/);
+    }
+  });
 });
 
 Deno.test("compileEncoder() checks FixedString byte length", () => {
