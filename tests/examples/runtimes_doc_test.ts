@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { appExample } from "../runtime/_shared/docs.mjs";
 import { freshDatabase, selectRows, sql } from "../_helpers/engines.ts";
 import { forEachEngine } from "../_helpers/for_each_engine.ts";
+import { spawnDenoScript } from "../_helpers/deno_script.ts";
 
 const MOD = new URL("../../mod.ts", import.meta.url).href;
 
@@ -14,21 +15,11 @@ forEachEngine("the README's Deno example runs as written and delivers its row", 
       `CREATE TABLE ${db}.cpu (region String, instance_id String, usage Float64, ` +
         "datetime DateTime) ENGINE = Memory",
     );
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-net", "--allow-env", "--no-check", "-"],
-      env: {
-        CLICKHOUSE_URL: engine.url,
-        CLICKHOUSE_USER: engine.user,
-        CLICKHOUSE_PASSWORD: engine.password,
-      },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-      cwd: new URL("../..", import.meta.url).pathname,
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(appExample("deno", MOD, db)));
-    await writer.close();
+    const child = await spawnDenoScript(appExample("deno", MOD, db), {
+      CLICKHOUSE_URL: engine.url,
+      CLICKHOUSE_USER: engine.user,
+      CLICKHOUSE_PASSWORD: engine.password,
+    }, ["--allow-net", "--allow-env"]);
     const result = await child.output();
     assert.equal(result.code, 0, new TextDecoder().decode(result.stderr));
     const rows = await selectRows(engine, `SELECT region, instance_id FROM ${db}.cpu`);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { freshDatabase, selectRows, sql } from "../_helpers/engines.ts";
 import { forEachEngine } from "../_helpers/for_each_engine.ts";
+import { spawnDenoScript } from "../_helpers/deno_script.ts";
 
 const MOD = new URL("../../mod.ts", import.meta.url).href;
 
@@ -20,17 +21,7 @@ forEachEngine(
     console.log("wrote 3 rows; exiting without flush()");
   `;
     const started = Date.now();
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--no-check", "-"],
-      env: { PW: engine.password },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-      cwd: new URL("../..", import.meta.url).pathname,
-    }).spawn();
-    const writer = output.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(script));
-    await writer.close();
+    const output = await spawnDenoScript(script, { PW: engine.password });
     const result = await output.output();
     const elapsed = Date.now() - started;
     assert.equal(result.code, 0, new TextDecoder().decode(result.stderr));

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { freshDatabase, selectRows, sql } from "../_helpers/engines.ts";
 import { forEachEngine } from "../_helpers/for_each_engine.ts";
+import { spawnDenoScript } from "../_helpers/deno_script.ts";
 
 const MOD = new URL("../../mod.ts", import.meta.url).href;
 
@@ -26,17 +27,7 @@ for (const [signal, exitCode] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
       setInterval(() => {}, 1000);
       console.log("ready");
     `;
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "--no-check", "-"],
-        env: { PW: engine.password },
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-        cwd: new URL("../..", import.meta.url).pathname,
-      }).spawn();
-      const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(script));
-      await writer.close();
+      const child = await spawnDenoScript(script, { PW: engine.password });
       const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
       let seen = "";
       while (!seen.includes("ready")) {
