@@ -78,7 +78,11 @@ function counts(output) {
   const deno = /\| (\d+) passed.*?\| (\d+) failed/.exec(text);
   if (deno) return { passed: Number(deno[1]), failed: Number(deno[2]) };
   const node = [/ℹ pass (\d+)/.exec(text), /ℹ fail (\d+)/.exec(text)];
-  if (node[0] && node[1]) return { passed: Number(node[0][1]), failed: Number(node[1][1]) };
+  if (node[0] && node[1]) {
+    // A test cancelled (its suite's `before` failed) did not pass: count it as failed.
+    const cancelled = Number(/ℹ cancelled (\d+)/.exec(text)?.[1] ?? 0);
+    return { passed: Number(node[0][1]), failed: Number(node[1][1]) + cancelled };
+  }
   const bun = [/^\s*(\d+) pass$/m.exec(text), /^\s*(\d+) fail$/m.exec(text)];
   if (bun[0] && bun[1]) return { passed: Number(bun[0][1]), failed: Number(bun[1][1]) };
   return undefined;
@@ -148,7 +152,8 @@ async function main() {
     const tally = n ? ` (${n.passed} passed, ${n.failed} failed)` : "";
     console.error(`[test] ${name} suite: ${c === 0 ? "passed" : `FAILED (exit ${c})`}${tally}`);
     passed += n?.passed ?? 0;
-    failed += n?.failed ?? (c === 0 ? 0 : 1);
+    // A suite that failed without a failing test (it crashed) still counts once.
+    failed += Math.max(n?.failed ?? 0, c === 0 ? 0 : 1);
   }
   // The plain closing line CI reads: every suite's tests added up.
   console.log(`tests: ${passed} passed, ${failed} failed`);

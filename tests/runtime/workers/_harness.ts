@@ -2,6 +2,14 @@
 // worker.test.mjs. Nothing here changes how the example handles requests.
 import worker, { type Env } from "../../../examples/worker/worker.ts";
 import * as tusk from "@tusk/clickhouse";
+import { counter } from "@tusk/clickhouse/counter";
+
+// Made at the top of the module, where Workers forbid timers, random values and abort
+// controllers: if making them did any of that, the Worker would not start at all.
+const moduleScope = {
+  requests: tusk.metric({ table: "requests", clientName: "module_scope" }),
+  hits: counter({ table: "hits", clientName: "module_scope" }),
+};
 
 interface ExecutionContext {
   waitUntil(promise: Promise<unknown>): void;
@@ -37,6 +45,19 @@ export default {
         process: typeof proc?.listenerCount === "function",
         listeners: events.reduce((sum, event) => sum + (proc?.listenerCount?.(event) ?? 0), 0),
       });
+    }
+    if (path === "/__module_scope") {
+      tusk.init({
+        url: env.CLICKHOUSE_URL,
+        user: env.CLICKHOUSE_USER,
+        password: env.CLICKHOUSE_PASSWORD,
+        database: env.CLICKHOUSE_DATABASE ?? "default",
+        clientName: "module_scope",
+      });
+      moduleScope.requests.write({ path, method: "MODULE", status: 200 });
+      moduleScope.hits.count({ path }, 5);
+      ctx.waitUntil(tusk.getClient("module_scope")!.flush());
+      return new Response("ok\n");
     }
     if (path === "/__stream") {
       // A flush that starts while rows still arrive: rows written after it started are sent by
