@@ -91,13 +91,14 @@ export class LineBuffer {
     return batch;
   }
 
-  /** Puts lines back at the front, oldest first, as they were before `take`. */
-  unshift(lines: readonly string[]): void {
-    if (lines.length === 0) return;
-    this.#groups = [Group.of(lines), ...this.#groups.slice(this.#head)];
+  /** Empties the buffer. */
+  clear(): void {
+    this.#groups = [];
     this.#head = 0;
-    this.#rows += lines.length;
-    for (const line of lines) this.#chars += line.length;
+    this.#recent = [];
+    this.#recentFirst = 0;
+    this.#rows = 0;
+    this.#chars = 0;
   }
 
   #pack(): void {

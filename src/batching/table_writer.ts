@@ -261,7 +261,7 @@ export class TableWriter implements BudgetMember {
       -(this.#buffer.rows + this.#held.length + this.#retry.rows),
       -(this.#buffer.chars + this.#retry.chars),
     );
-    while (this.#buffer.dropOldest() !== undefined) { /* discard */ }
+    this.#buffer.clear();
     this.#retry.clear();
     this.#held = [];
     return lost;
@@ -410,9 +410,6 @@ export class TableWriter implements BudgetMember {
   }
 
   #arm(delayMs: number): void {
-    // Where timers cannot outlive a request (Workers), rows go with the
-    // flush the user hands to ctx.waitUntil, or when a batch fills up.
-    if (this.#host.clock.backgroundTimers === false) return;
     this.#timer?.cancel();
     this.#timer = this.#host.clock.setTimeout(() => {
       this.#timer = undefined;

@@ -2,6 +2,7 @@ import * as v from "valibot";
 import type { BufferLimits } from "../batching/buffer_budget.ts";
 import type { Clock } from "../runtime/clock.ts";
 import { formatIssues } from "../config/format_issues.ts";
+import { nonEmpty, positiveInt, seconds } from "./_schema_parts.ts";
 
 /** The client-wide memory cap when `init()` does not set one. */
 export const DEFAULT_BUFFER: BufferLimits = {
@@ -9,9 +10,6 @@ export const DEFAULT_BUFFER: BufferLimits = {
   maxChars: 64 * 1024 * 1024,
   policy: "drop_oldest",
 };
-
-const seconds = v.pipe(v.number(), v.finite(), v.minValue(0));
-const positiveInt = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
 
 const BatchingSchema = v.strictObject({
   period: v.optional(seconds),
@@ -77,13 +75,13 @@ const settingValue = v.union([v.string(), v.number(), v.boolean()]);
 
 const InitOptionsSchema = v.strictObject({
   url: v.optional(v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//i, "expected an http(s) URL"))),
-  host: v.optional(v.pipe(v.string(), v.minLength(1))),
+  host: v.optional(nonEmpty),
   port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535))),
   secure: v.optional(v.boolean()),
   user: v.optional(v.string()),
   password: v.optional(v.string()),
-  database: v.optional(v.pipe(v.string(), v.minLength(1))),
-  clientName: v.optional(v.pipe(v.string(), v.minLength(1))),
+  database: v.optional(nonEmpty),
+  clientName: v.optional(nonEmpty),
   env: v.optional(v.record(v.string(), v.unknown())),
   requestTimeout: v.optional(v.pipe(seconds, v.minValue(0.001))),
   closeTimeout: v.optional(seconds),

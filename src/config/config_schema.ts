@@ -1,8 +1,8 @@
 import * as v from "valibot";
+import { nonEmpty, positiveInt, seconds } from "../client/_schema_parts.ts";
 
-const name = v.pipe(v.string(), v.minLength(1));
-const seconds = v.pipe(v.number(), v.finite(), v.minValue(0));
-const count = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+const name = nonEmpty;
+const count = positiveInt;
 
 const Batching = v.strictObject({
   period: v.optional(seconds),

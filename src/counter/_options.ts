@@ -2,9 +2,10 @@
 import * as v from "valibot";
 import { type BatchingOptions, parseBatching } from "../client/options.ts";
 import { formatIssues } from "../config/format_issues.ts";
+import { nonEmpty } from "../client/_schema_parts.ts";
 import { Table } from "../table.ts";
 
-const name = v.pipe(v.string(), v.minLength(1));
+const name = nonEmpty;
 
 const CounterSchema = v.strictObject({
   table: v.union([name, v.instance(Table)]),

@@ -2,11 +2,11 @@
 import * as v from "valibot";
 import { type BatchingOptions, parseBatching } from "../client/options.ts";
 import { formatIssues } from "../config/format_issues.ts";
+import { nonEmpty, seconds } from "../client/_schema_parts.ts";
 import { Table } from "../table.ts";
 
-const name = v.pipe(v.string(), v.minLength(1));
+const name = nonEmpty;
 const period = v.pipe(v.number(), v.finite(), v.gtValue(0));
-const seconds = v.pipe(v.number(), v.finite(), v.minValue(0));
 
 const ColumnsSchema = v.strictObject({
   app: v.optional(name),

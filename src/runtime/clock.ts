@@ -20,17 +20,23 @@ export interface Clock {
   now(): number;
   /**
    * Runs `callback` once after `delayMs`. The timer does not keep the process
-   * alive where the runtime can tell it so (Deno, Node, Bun).
+   * alive where the runtime can tell it so (Deno, Node, Bun). Where
+   * `backgroundTimers` is false, nothing is scheduled and the handle does
+   * nothing: no periodic flush, retry or beat ever runs on its own there.
    */
   setTimeout(callback: () => void, delayMs: number): TimerHandle;
   /**
-   * Whether repeating timers (`repeat()`) may run in the background,
-   * between requests. `false` in Cloudflare Workers, where a timer must not
-   * outlive its request: periodic work is then driven by the user (a
-   * `scheduled` handler). Left out, it means `true`.
+   * Whether timers may run in the background, between requests. `false` in
+   * Cloudflare Workers, where a timer must not outlive its request: then
+   * `setTimeout` schedules nothing, and periodic work is driven by the user
+   * (`ctx.waitUntil(tusk.flush())`, a `scheduled` handler). Left out, it
+   * means `true`.
    */
   readonly backgroundTimers?: boolean;
 }
+
+/** A timer that was never scheduled. */
+export const INERT: TimerHandle = { cancel: () => {} };
 
 type UnrefDeno = { unrefTimer?: (id: number) => void };
 
@@ -60,6 +66,7 @@ export const systemClock: Clock = {
     return supportsBackgroundTimers();
   },
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
+    if (!supportsBackgroundTimers()) return INERT;
     const id = setTimeout(callback, Math.max(0, delayMs));
     unref(id);
     return { cancel: () => clearTimeout(id) };

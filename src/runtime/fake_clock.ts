@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from "./clock.ts";
+import { type Clock, INERT, type TimerHandle } from "./clock.ts";
 
 /** Options of the {@linkcode FakeClock} constructor. */
 export interface FakeClockOptions {
@@ -43,7 +43,7 @@ export class FakeClock implements Clock {
    * @param start The starting time in epoch milliseconds.
    * @default {0}
    * @param options `backgroundTimers: false` makes the clock behave like
-   * Cloudflare Workers' (no repeating timers).
+   * Cloudflare Workers' (`setTimeout` schedules nothing).
    */
   constructor(start = 0, options: FakeClockOptions = {}) {
     this.#now = start;
@@ -55,8 +55,9 @@ export class FakeClock implements Clock {
     return this.#now;
   }
 
-  /** Schedules `callback` at `now() + delayMs` of fake time. */
+  /** Schedules `callback` at `now() + delayMs` of fake time (nothing without background timers). */
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
+    if (!this.backgroundTimers) return INERT;
     const entry: Pending = { at: this.#now + Math.max(0, delayMs), seq: this.#seq++, callback };
     this.#pending.push(entry);
     return {

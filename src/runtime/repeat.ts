@@ -49,7 +49,6 @@ export function repeat(
   if (!Number.isFinite(periodMs) || periodMs <= 0) {
     throw new RangeError(`Cannot repeat: period must be above 0 ms, got ${periodMs}`);
   }
-  if (clock.backgroundTimers === false) return { cancel: () => {} };
   const onError = options.onError ?? (() => {});
   let start = clock.now();
   let next = 1; // index of the next tick

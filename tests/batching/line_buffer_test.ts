@@ -19,13 +19,16 @@ Deno.test("LineBuffer.take() stops before a line that would pass maxChars", () =
   assert.equal(buffer.rows, 1);
 });
 
-Deno.test("LineBuffer.unshift() puts a taken batch back in front, in order", () => {
+Deno.test("LineBuffer.clear() empties packed and recent lines alike", () => {
   const buffer = new LineBuffer();
-  for (const line of ["1\n", "2\n", "3\n"]) buffer.push(line);
-  const batch = buffer.take(2, 100);
-  buffer.push("4\n");
-  buffer.unshift(batch);
-  assert.deepEqual(buffer.take(10, 100), ["1\n", "2\n", "3\n", "4\n"]);
+  for (let i = 0; i < 1500; i++) buffer.push(`${i}\n`); // some packed into groups
+  buffer.take(10, 1000);
+  buffer.clear();
+  assert.equal(buffer.rows, 0);
+  assert.equal(buffer.chars, 0);
+  assert.deepEqual(buffer.take(10, 1000), []);
+  buffer.push("next\n");
+  assert.deepEqual(buffer.take(10, 1000), ["next\n"]);
 });
 
 Deno.test("LineBuffer.dropOldest() removes from the front and keeps counts exact", () => {

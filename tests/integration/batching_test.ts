@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tusk from "../../mod.ts";
 import { freshDatabase, selectRows, sql, type TestEngine } from "../_helpers/engines.ts";
-import { forEachEngine, uniqueClient, waitFor } from "../_helpers/for_each_engine.ts";
+import { connect, forEachEngine, uniqueClient, waitFor } from "../_helpers/for_each_engine.ts";
 
 async function eventsTable(engine: TestEngine): Promise<string> {
   const db = await freshDatabase(engine, "batching");
@@ -26,14 +26,7 @@ function start(
 ): { clock: tusk.FakeClock; clientName: string } {
   const clock = new tusk.FakeClock(Date.UTC(2022, 2, 10, 6, 42, 42));
   const clientName = uniqueClient("batch");
-  tusk.init({
-    url: engine.url,
-    user: engine.user,
-    password: engine.password,
-    clientName,
-    clock,
-    batching,
-  });
+  connect(engine, clientName, { clock, batching });
   return { clock, clientName };
 }
 

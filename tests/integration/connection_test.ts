@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tusk from "../../mod.ts";
-import { freshDatabase, sql, type TestEngine } from "../_helpers/engines.ts";
-import { forEachEngine, uniqueClient } from "../_helpers/for_each_engine.ts";
+import { freshDatabase, selectRows, sql, type TestEngine } from "../_helpers/engines.ts";
+import { connect, forEachEngine, uniqueClient } from "../_helpers/for_each_engine.ts";
 
 const SECRET = "not-the-password-Zq7";
 
@@ -17,13 +17,7 @@ forEachEngine(
     const table = await cpuTable(engine);
     const clientName = uniqueClient("auth");
     const reported: Error[] = [];
-    tusk.init({
-      url: engine.url,
-      user: engine.user,
-      password: SECRET,
-      clientName,
-      onError: (e) => reported.push(e),
-    });
+    connect(engine, clientName, { password: SECRET, onError: (e) => reported.push(e) });
     try {
       const cpu = tusk.metric({ table, clientName });
       cpu.write({ region: "Tokyo" });
@@ -50,13 +44,7 @@ forEachEngine(
 forEachEngine("a table that does not exist is a clear error naming it", async (engine) => {
   const db = await freshDatabase(engine, "missing");
   const clientName = uniqueClient("missing");
-  tusk.init({
-    url: engine.url,
-    user: engine.user,
-    password: engine.password,
-    clientName,
-    onError: () => {},
-  });
+  connect(engine, clientName, { onError: () => {} });
   try {
     const nope = tusk.metric({ table: `${db}.nope`, clientName });
     await assert.rejects(nope.ready(), (e: unknown) => {
@@ -106,3 +94,49 @@ forEachEngine("credentials travel in a header, never in the URL", async (engine)
     await tusk.close();
   }
 });
+
+forEachEngine(
+  "settings a server does not know are never sent to it, and that is reported",
+  async (engine) => {
+    const table = await cpuTable(engine);
+    const clientName = uniqueClient("settings");
+    const inserts: URLSearchParams[] = [];
+    const reported: Error[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const body = typeof init?.body === "string" ? init.body : "";
+      if (body.startsWith("INSERT")) inserts.push(url.searchParams);
+      return await fetch(input, init);
+    };
+    connect(engine, clientName, {
+      fetch: recording,
+      asyncInsert: true, // async_insert and wait_for_async_insert: 21.11 and later
+      clickhouseSettings: { max_insert_block_size: 1000 }, // known to every version
+      onError: (e) => reported.push(e),
+    });
+    try {
+      const cpu = tusk.metric({ table, clientName });
+      cpu.write({ region: "Tokyo" });
+      await cpu.flush();
+      assert.equal(inserts.length, 1);
+      assert.equal(inserts[0]!.get("max_insert_block_size"), "1000");
+      if (engine.modern) {
+        assert.equal(inserts[0]!.get("async_insert"), "1");
+        assert.equal(inserts[0]!.get("wait_for_async_insert"), "1");
+        assert.equal(reported.length, 0);
+      } else {
+        assert.equal(inserts[0]!.has("async_insert"), false);
+        assert.equal(inserts[0]!.has("wait_for_async_insert"), false);
+        assert.equal(reported.length, 1);
+        assert.match(
+          reported[0]!.message,
+          /^Cannot use settings "async_insert", "wait_for_async_insert": server 18\.16\.1 does not know them; they are not sent$/,
+        );
+      }
+      const rows = await selectRows(engine, `SELECT region FROM ${table}`);
+      assert.deepEqual(rows, [{ region: "Tokyo" }]);
+    } finally {
+      await tusk.close();
+    }
+  },
+);

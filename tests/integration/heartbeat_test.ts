@@ -169,14 +169,7 @@ forEachEngine("heartbeat loop keeps beating through a ClickHouse outage", async 
     heartbeat.init({ table: `${db}.heartbeats`, appName: "a", clientName });
     await clock.tick(90_000);
     await waitFor(() => errors.length > 0, "a reported failure");
-    tusk.init({
-      url: engine.url,
-      user: engine.user,
-      password: engine.password,
-      clientName,
-      clock,
-      onError: () => {},
-    });
+    connect(engine, clientName, { clock, onError: () => {} });
     await clock.tick(60_000);
     await tusk.flush();
     assert.deepEqual((await beats(engine, db)).map((r) => r.sequence), [0, 1, 2, 3, 4, 5]);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tusk from "../../mod.ts";
 import { freshDatabase, selectRows, sql, type TestEngine } from "../_helpers/engines.ts";
-import { forEachEngine, uniqueClient } from "../_helpers/for_each_engine.ts";
+import { connect, forEachEngine, uniqueClient } from "../_helpers/for_each_engine.ts";
 
 interface Case {
   column: string;
@@ -175,7 +175,7 @@ async function roundTrip(engine: TestEngine, cases: Case[]): Promise<Record<stri
   const columns = cases.map((c) => `${c.column} ${c.type}`).join(", ");
   await sql(engine, `CREATE TABLE ${db}.t (id UInt8, ${columns}) ENGINE = MergeTree ORDER BY id`);
   const clientName = uniqueClient("types");
-  tusk.init({ url: engine.url, user: engine.user, password: engine.password, clientName });
+  connect(engine, clientName);
   try {
     const t = tusk.metric({ table: `${db}.t`, clientName });
     t.write({ id: 1, ...Object.fromEntries(cases.map((c) => [c.column, c.value])) });

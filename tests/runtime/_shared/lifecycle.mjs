@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { countRows, sql } from "./engines.mjs";
+import { countRows, dropDatabase, sql } from "./engines.mjs";
 
 /** The child's program: 3 metric rows, never flushed by the program itself. */
 export function childScript(modUrl, engine, db, { flushOnSignals = false } = {}) {
@@ -72,3 +72,35 @@ export function runChild(command, args, name, script, options = {}) {
 export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
 
 export const rowsOf = (engine, db) => countRows(engine, `${db}.cpu`);
+
+/**
+ * Runs one child program against a fresh database holding `cpu`, and counts the rows it left
+ * there; the database is dropped afterwards. The child gets the engine's password as `PW` and
+ * its address as `CLICKHOUSE_URL`, `CLICKHOUSE_USER`, `CLICKHOUSE_PASSWORD`.
+ *
+ * @param {{ url: string, user: string, password: string }} engine
+ * @param {{ runtime: string, command: string, args: string[], file: string,
+ *   script: (db: string) => string, signal?: "SIGINT" | "SIGTERM" }} child
+ * @returns {Promise<{ code: number | null, signal: string | null, stderr: string, ms: number,
+ *   rows: number }>}
+ */
+export async function runInFreshDatabase(engine, child) {
+  const db = `tusk_rt_${child.runtime}_exit_${
+    crypto.randomUUID().replaceAll("-", "").slice(0, 10)
+  }`;
+  await cpuTable(engine, db);
+  try {
+    const result = await runChild(child.command, child.args, child.file, child.script(db), {
+      env: {
+        PW: engine.password,
+        CLICKHOUSE_URL: engine.url,
+        CLICKHOUSE_USER: engine.user,
+        CLICKHOUSE_PASSWORD: engine.password,
+      },
+      signal: child.signal,
+    });
+    return { ...result, rows: await rowsOf(engine, db) };
+  } finally {
+    await dropDatabase(engine, db);
+  }
+}

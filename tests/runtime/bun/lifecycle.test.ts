@@ -1,37 +1,27 @@
 // A Bun program running the TypeScript sources delivers its rows when it ends normally, and, with
 // `flushOnSignals: true`, when SIGINT or SIGTERM stops it.
 import { describe, expect, test } from "bun:test";
-import { dropDatabase, testEngines } from "../_shared/engines.mjs";
-import { childScript, cpuTable, rowsOf, runChild, SIGNAL_EXIT } from "../_shared/lifecycle.mjs";
+import { testEngines } from "../_shared/engines.mjs";
+import { childScript, runInFreshDatabase, SIGNAL_EXIT } from "../_shared/lifecycle.mjs";
 import { appExample } from "../_shared/docs.mjs";
 
 const MOD = new URL("../../../mod.ts", import.meta.url).pathname;
 
 for (const engine of testEngines()) {
   describe(`Bun lifecycle [${engine.name}]`, () => {
-    type Script = (mod: string, db: string) => string;
-    const run = async (
+    const run = (
       options: { flushOnSignals?: boolean },
       signal?: "SIGINT" | "SIGTERM",
-      script: Script = (mod, db) => childScript(mod, engine, db, options),
-    ) => {
-      const db = `tusk_rt_bun_exit_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
-      await cpuTable(engine, db);
-      try {
-        const result = await runChild(process.execPath, ["run"], "child.ts", script(MOD, db), {
-          env: {
-            PW: engine.password,
-            CLICKHOUSE_URL: engine.url,
-            CLICKHOUSE_USER: engine.user,
-            CLICKHOUSE_PASSWORD: engine.password,
-          },
-          signal,
-        });
-        return { ...result, rows: await rowsOf(engine, db) };
-      } finally {
-        await dropDatabase(engine, db);
-      }
-    };
+      script = (db: string) => childScript(MOD, engine, db, options),
+    ) =>
+      runInFreshDatabase(engine, {
+        runtime: "bun",
+        command: process.execPath,
+        args: ["run"],
+        file: "child.ts",
+        script,
+        signal,
+      });
 
     test("a program that ends without flush() still delivers its rows", async () => {
       const r = await run({});
@@ -42,7 +32,7 @@ for (const engine of testEngines()) {
     }, 30_000);
 
     test("the README's Bun example runs as written and delivers its row", async () => {
-      const r = await run({}, undefined, (mod, db) => appExample("bun", mod, db));
+      const r = await run({}, undefined, (db) => appExample("bun", MOD, db));
       expect(r.code, r.stderr).toBe(0);
       expect(r.rows).toBe(1);
       console.log(`[bun] ${engine.name}: README example -> ${r.rows} row read back`);

@@ -3,38 +3,23 @@
 import assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
 import { describe, test } from "node:test";
-import { dropDatabase, testEngines } from "../_shared/engines.mjs";
-import { childScript, cpuTable, rowsOf, runChild, SIGNAL_EXIT } from "../_shared/lifecycle.mjs";
+import { testEngines } from "../_shared/engines.mjs";
+import { childScript, runInFreshDatabase, SIGNAL_EXIT } from "../_shared/lifecycle.mjs";
 import { appExample } from "../_shared/docs.mjs";
 
 const MOD = pathToFileURL(new URL("../../../dist/mod.js", import.meta.url).pathname).href;
 
 for (const engine of testEngines()) {
   describe(`Node lifecycle [${engine.name}]`, () => {
-    const run = async (options, signal, script = childScript) => {
-      const db = `tusk_rt_node_exit_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
-      await cpuTable(engine, db);
-      try {
-        const result = await runChild(
-          process.execPath,
-          [],
-          "child.mjs",
-          script(MOD, engine, db, options),
-          {
-            env: {
-              PW: engine.password,
-              CLICKHOUSE_URL: engine.url,
-              CLICKHOUSE_USER: engine.user,
-              CLICKHOUSE_PASSWORD: engine.password,
-            },
-            signal,
-          },
-        );
-        return { ...result, rows: await rowsOf(engine, db) };
-      } finally {
-        await dropDatabase(engine, db);
-      }
-    };
+    const run = (options, signal, script = (db) => childScript(MOD, engine, db, options)) =>
+      runInFreshDatabase(engine, {
+        runtime: "node",
+        command: process.execPath,
+        args: [],
+        file: "child.mjs",
+        script,
+        signal,
+      });
 
     test("a program that ends without flush() still delivers its rows", async () => {
       const r = await run({});
@@ -45,7 +30,7 @@ for (const engine of testEngines()) {
     });
 
     test("the README's Node example runs as written and delivers its row", async () => {
-      const r = await run({}, undefined, (mod, _engine, db) => appExample("node", mod, db));
+      const r = await run({}, undefined, (db) => appExample("node", MOD, db));
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.rows, 1);
       console.log(`[node] ${engine.name}: README example -> ${r.rows} row read back`);
