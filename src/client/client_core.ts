@@ -112,9 +112,20 @@ export class ClientCore {
    * @param options Resolved options.
    */
   configure(options: ResolvedOptions): void {
+    const previous = this.#options;
     this.#options = options;
     this.#reporter.onError = options.onError;
     this.#budget.limits = options.buffer;
+    // The same server and environment again (a Worker calls init() on every
+    // request): keep the connection, the server's facts and every schema, so
+    // none of them is read again.
+    if (previous !== undefined && this.#connection !== undefined && sameTarget(previous, options)) {
+      // The server was asked about the settings wanted then; ask again for new ones.
+      if (!sameKeys(previous.clickhouseSettings, options.clickhouseSettings)) {
+        this.#server = undefined;
+      }
+      return;
+    }
     this.#connection = new Connection({
       url: options.url,
       user: options.user,
@@ -322,4 +333,27 @@ async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void>
   } finally {
     clearTimeout(timer);
   }
+}
+
+// Whether two configurations reach the same server as the same user and fill
+// rows the same way, so what was learnt from the server still holds.
+function sameTarget(a: ResolvedOptions, b: ResolvedOptions): boolean {
+  return a.url === b.url && a.user === b.user && a.password === b.password &&
+    a.database === b.database && a.requestTimeoutMs === b.requestTimeoutMs &&
+    a.fetch === b.fetch && a.envTags === b.envTags && sameRecord(a.env, b.env);
+}
+
+function sameKeys(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => key in b);
+}
+
+function sameRecord(
+  a: Readonly<Record<string, unknown>> | undefined,
+  b: Readonly<Record<string, unknown>> | undefined,
+): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.is(a[key], b[key]));
 }

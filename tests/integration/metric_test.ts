@@ -283,3 +283,42 @@ forEachEngine(
     }
   },
 );
+
+forEachEngine(
+  "init() again with the same target reads no schema or server facts again",
+  async (engine) => {
+    const db = await cpuTable(engine);
+    const clientName = uniqueClient("sameinit");
+    const queries: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const body = typeof init?.body === "string" ? init.body : "";
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      queries.push((url.searchParams.get("query") ?? body).split("\n")[0]!);
+      return await fetch(input, init);
+    };
+    const options = { fetch: recording, env: { TUSK_REGION: "eu" } };
+    try {
+      for (let request = 0; request < 3; request++) {
+        // As a Worker does on every request, with a fresh copy of its env.
+        connect(engine, clientName, { ...options, env: { ...options.env } });
+        tusk.metric({ table: `${db}.cpu`, clientName }).write({
+          instance_id: `r${request}`,
+          usage: 0.1,
+        });
+        await tusk.getClient(clientName)!.flush();
+      }
+      const describes = queries.filter((q) => q.includes("system.columns")).length;
+      const inserts = queries.filter((q) => q.startsWith("INSERT")).length;
+      assert.equal(describes, 1, queries.join("\n"));
+      assert.equal(inserts, 3);
+      const rows = await selectRows(engine, `SELECT region FROM ${db}.cpu`);
+      assert.deepEqual(rows, [{ region: "eu" }, { region: "eu" }, { region: "eu" }]);
+      connect(engine, clientName, { ...options, env: { TUSK_REGION: "us" } }); // env changed
+      tusk.metric({ table: `${db}.cpu`, clientName }).write({ instance_id: "r3", usage: 0.1 });
+      await tusk.getClient(clientName)!.flush();
+      assert.equal(queries.filter((q) => q.includes("system.columns")).length, 2, "read again");
+    } finally {
+      await tusk.close();
+    }
+  },
+);
