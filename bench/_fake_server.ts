@@ -1,3 +1,4 @@
+import * as tusk from "../mod.ts";
 // A `fetch` that plays a ClickHouse server for in-process benchmarks: it answers
 // `system.columns` for the tables it is given and accepts (and discards) inserts, so the figures
 // are Tusk's own and not the network's.
@@ -34,4 +35,18 @@ export function fakeServer(
       return requests;
     },
   };
+}
+
+/**
+ * Connects client `bench` to a fake server, holding every row it is given:
+ * `Deno.bench` runs its iterations without yielding, so no flush runs meanwhile.
+ */
+export function initHoldingClient(server: FakeServer): void {
+  tusk.init({
+    url: "http://bench.invalid:8123",
+    clientName: "bench",
+    fetch: server.fetch,
+    batching: { maxRows: 2_000_000, maxBufferedRows: 2_000_000, maxBytes: 2 ** 30, period: 3600 },
+    buffer: { maxRows: 2_000_000, maxBytes: 2 ** 30 },
+  });
 }

@@ -24,6 +24,18 @@ const engine = given ? undefined : await startClickHouse18();
 const url = given ?? engine!.url;
 const auth = "Basic " + btoa(`${USER}:${PASSWORD}`);
 
+// A client of the bench's server that sends `n` rows in batches of `perBatch`, and holds them all.
+function scalingClient(name: string, n: number, perBatch = n): void {
+  tusk.init({
+    url,
+    user: USER,
+    password: PASSWORD,
+    clientName: name,
+    batching: { maxRows: perBatch, maxBytes: 2 ** 30, maxBufferedRows: n, period: 3600 },
+    buffer: { maxRows: 2 * n, maxBytes: 2 ** 31 - 1 },
+  });
+}
+
 async function sql(query: string, body?: BodyInit, headers: Record<string, string> = {}) {
   const response = await fetch(`${url}/?query=${encodeURIComponent(query)}`, {
     method: "POST",
@@ -167,14 +179,7 @@ try {
     const n = 100_000;
     for (const perBatch of [1_000, 10_000, 100_000]) {
       const name = `bench-batch-${perBatch}`;
-      tusk.init({
-        url,
-        user: USER,
-        password: PASSWORD,
-        clientName: name,
-        batching: { maxRows: perBatch, maxBytes: 2 ** 30, maxBufferedRows: n, period: 3600 },
-        buffer: { maxRows: 2 * n, maxBytes: 2 ** 31 - 1 },
-      });
+      scalingClient(name, n, perBatch);
       const m = tusk.metric({ table: "bench.m", clientName: name });
       await m.ready();
       for (let round = 0; round < ROUNDS; round++) {
@@ -199,14 +204,7 @@ try {
         }) ENGINE = MergeTree ORDER BY (host, time)`,
       );
       const name = `bench-wide-${columns}`;
-      tusk.init({
-        url,
-        user: USER,
-        password: PASSWORD,
-        clientName: name,
-        batching: { maxRows: n, maxBytes: 2 ** 30, maxBufferedRows: n, period: 3600 },
-        buffer: { maxRows: 2 * n, maxBytes: 2 ** 31 - 1 },
-      });
+      scalingClient(name, n);
       const m = tusk.metric({ table, clientName: name });
       await m.ready();
       const rows = Array.from({ length: n }, (_, i) => wideRowAt(i, columns));
@@ -230,14 +228,7 @@ try {
         await sql(createTable(`bench.t${t}`));
       }
       const name = `bench-tables-${tables}`;
-      tusk.init({
-        url,
-        user: USER,
-        password: PASSWORD,
-        clientName: name,
-        batching: { maxRows: n, maxBytes: 2 ** 30, maxBufferedRows: n, period: 3600 },
-        buffer: { maxRows: 2 * n, maxBytes: 2 ** 31 - 1 },
-      });
+      scalingClient(name, n);
       const ms = Array.from(
         { length: tables },
         (_, t) => tusk.metric({ table: `bench.t${t}`, clientName: name }),

@@ -7,21 +7,14 @@ import * as tusk from "../mod.ts";
 import { counter } from "../src/counter/mod.ts";
 import { RowEncoder } from "../src/schema/row_encoder.ts";
 import { parseType } from "../src/schema/parse_type.ts";
-import { fakeServer } from "./_fake_server.ts";
+import { fakeServer, initHoldingClient } from "./_fake_server.ts";
 import { COLUMNS, rowAt } from "./_rows.ts";
 
 const server = fakeServer({
   "bench.m": COLUMNS,
   "bench.hits": [["resource_id", "String"], ["datetime", "DateTime"], ["count", "UInt64"]],
 });
-tusk.init({
-  url: "http://bench.invalid:8123",
-  clientName: "bench",
-  fetch: server.fetch,
-  // Deno.bench runs its iterations without yielding, so no flush runs meanwhile: hold them all.
-  batching: { maxRows: 2_000_000, maxBufferedRows: 2_000_000, maxBytes: 2 ** 30, period: 3600 },
-  buffer: { maxRows: 2_000_000, maxBytes: 2 ** 30 },
-});
+initHoldingClient(server);
 const metric = tusk.metric({ table: "bench.m", clientName: "bench" });
 await metric.ready();
 const hits = counter({ table: "bench.hits", clientName: "bench" });

@@ -8,7 +8,7 @@
 import pino from "pino";
 import * as tusk from "../mod.ts";
 import * as logging from "../src/logging/mod.ts";
-import { fakeServer } from "./_fake_server.ts";
+import { fakeServer, initHoldingClient } from "./_fake_server.ts";
 
 // The columns of logsTableDdl("bench.logs").
 const LOG_COLUMNS: ReadonlyArray<readonly [string, string]> = [
@@ -25,14 +25,7 @@ const LOG_COLUMNS: ReadonlyArray<readonly [string, string]> = [
 ];
 const TABLES = ["capture", "plain", "console_capture", "console_plain", "filtered"];
 const server = fakeServer(Object.fromEntries(TABLES.map((t) => [`bench.${t}`, LOG_COLUMNS])));
-tusk.init({
-  url: "http://bench.invalid:8123",
-  clientName: "bench",
-  fetch: server.fetch,
-  // Deno.bench runs its iterations without yielding, so no flush runs meanwhile: hold them all.
-  batching: { maxRows: 2_000_000, maxBufferedRows: 2_000_000, maxBytes: 2 ** 30, period: 3600 },
-  buffer: { maxRows: 2_000_000, maxBytes: 2 ** 30 },
-});
+initHoldingClient(server);
 await Promise.all(
   TABLES.map((t) => tusk.metric({ table: `bench.${t}`, clientName: "bench" }).ready()),
 );
