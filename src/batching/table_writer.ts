@@ -510,9 +510,12 @@ export class TableWriter implements BudgetMember {
       freedChars += this.#buffer.dropOldest()!.length;
       freedRows++;
     }
-    while ((freedRows < rows || freedChars < chars) && this.#held.length > 0) {
-      this.#held.shift();
-      freedRows++;
+    if ((freedRows < rows || freedChars < chars) && this.#held.length > 0) {
+      // Held rows count no bytes yet: only the row count is left to free. One splice,
+      // not a shift per row (shifting a long array is linear each time).
+      const count = Math.min(this.#held.length, Math.max(rows - freedRows, 1));
+      this.#held.splice(0, count);
+      freedRows += count;
     }
     this.#host.budget.change(-freedRows, -freedChars);
     return freedRows;
