@@ -121,27 +121,29 @@ export class LineBuffer {
   }
 }
 
-// The packed text of each batch `take` returned, so that joining it copies a
+// The packed text of each batch `take` returned, so that a body is built from a
 // few large strings instead of every line.
 // A batch changed since (a row blanked out, one added) no longer matches its
 // row count and length, and is joined line by line.
 const bodies = new WeakMap<readonly string[], { parts: string[]; rows: number; chars: number }>();
 
 /**
- * Joins lines into one request body: `lines.join("")`, faster for an
- * unmodified batch from {@linkcode LineBuffer.take}.
+ * The pieces of a request body: strings whose concatenation is
+ * `lines.join("")`. For an unmodified batch from {@linkcode LineBuffer.take}
+ * these are the few large packed strings it was cut from, so the body is
+ * built from them without touching each line; otherwise the lines themselves.
  *
  * @param lines The lines.
- * @returns Their concatenation.
+ * @returns Pieces to concatenate, in order.
  */
-export function joinLines(lines: readonly string[]): string {
+export function bodyPieces(lines: readonly string[]): readonly string[] {
   const packed = bodies.get(lines);
   if (packed !== undefined && packed.rows === lines.length) {
     let chars = 0;
     for (let i = 0; i < lines.length; i++) chars += lines[i]!.length;
-    if (chars === packed.chars) return packed.parts.join("");
+    if (chars === packed.chars) return packed.parts;
   }
-  return lines.join("");
+  return lines;
 }
 
 /** Lines packed per group: large enough to amortize the join, small enough to stay young. */

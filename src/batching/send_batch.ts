@@ -1,7 +1,7 @@
 import { TuskClickHouseError } from "../errors.ts";
 import type { Connection, Settings } from "../transport/connection.ts";
 import { charsOf, type SentBatch } from "./_retry_queue.ts";
-import { joinLines } from "./line_buffer.ts";
+import { bodyPieces } from "./line_buffer.ts";
 
 /** Where and how a batch is sent. */
 export interface SendTarget {
@@ -58,16 +58,16 @@ export async function sendBatch(
   on: SendOutcome,
 ): Promise<Undelivered | undefined> {
   const settings = to.tokens ? { ...to.settings, insert_deduplication_token: token } : to.settings;
-  const body = joinLines(lines);
+  const chars = charsOf(lines);
   try {
-    await to.connection.insert(to.table, body, to.action, settings, to.signal);
-    on.written(lines.length, body.length);
+    await to.connection.insert(to.table, bodyPieces(lines), to.action, settings, to.signal);
+    on.written(lines.length, chars);
     return undefined;
   } catch (error) {
     if (!(error instanceof TuskClickHouseError)) throw error;
     on.failed(error);
     if (!isRowProblem(error)) {
-      return { error, batches: [{ lines, start: 0, chars: body.length, token }] };
+      return { error, batches: [{ lines, start: 0, chars, token }] };
     }
     if (error.kind === "schema") on.schemaChanged();
     if (lines.length === 1) {

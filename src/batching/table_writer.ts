@@ -1,7 +1,7 @@
 import { TuskClickHouseError, TuskError, TuskValidationError } from "../errors.ts";
 import type { Clock, TimerHandle } from "../runtime/clock.ts";
 import { describeTable } from "../schema/describe_table.ts";
-import { RowEncoder } from "../schema/row_encoder.ts";
+import { RowEncoder, type RowTemplate } from "../schema/row_encoder.ts";
 import type { Connection, Settings } from "../transport/connection.ts";
 import { quoteIdentifier } from "../transport/quote.ts";
 import { charsOf, RetryQueue } from "./_retry_queue.ts";
@@ -45,9 +45,10 @@ export interface WriterHost {
   columnDefaults(columns: readonly string[]): Record<string, string>;
   /**
    * Reports a problem to `onError` or the original console; never throws.
-   * Reports with the same `key` (else the same message) are rate-limited together.
+   * Reports with the same `key` (else the same message) are rate-limited together;
+   * a function making the error is called only when the report is delivered.
    */
-  report(error: Error, key?: string): void;
+  report(error: Error | (() => Error), key?: string): void;
 }
 
 /** The settings for inserts on the current server, and whether it deduplicates by token. */
@@ -181,6 +182,22 @@ export class TableWriter implements BudgetMember {
   }
 
   /**
+   * Buffers one row made by a template of the current schema (log rows);
+   * synchronous and network-free.
+   *
+   * @param template A template from {@linkcode RowEncoder.template}.
+   * @param values Its values.
+   * @returns `false` (and buffers nothing) when the template is not of the
+   * current schema, which is unknown or was read again: write the row instead.
+   * @throws {TuskValidationError} For a value that does not fit its column.
+   */
+  writeValues(template: RowTemplate, values: readonly unknown[]): boolean {
+    if (template.encoder !== this.#encoder) return false;
+    this.#append(template.line(values, this.#host.clock.now()));
+    return true;
+  }
+
+  /**
    * Registers something to run at the start of every flush (counters emit their
    * sums); a promise it returns is awaited before the rows are sent, and its
    * rejection fails the flush.
@@ -300,11 +317,12 @@ export class TableWriter implements BudgetMember {
     this.#drop("buffer_full", freed);
     const budget = this.#host.budget;
     this.#report(
-      new TuskError(
-        `Cannot buffer rows for "${this.name}": client "${this.#host.name}" holds ${budget.rows} rows ` +
-          `(${budget.limits.maxRows} at most) and ${budget.chars} bytes (${budget.limits.maxChars}); ` +
-          `dropped the oldest; ${this.#dropped.buffer_full} dropped so far`,
-      ),
+      () =>
+        new TuskError(
+          `Cannot buffer rows for "${this.name}": client "${this.#host.name}" holds ${budget.rows} rows ` +
+            `(${budget.limits.maxRows} at most) and ${budget.chars} bytes (${budget.limits.maxChars}); ` +
+            `dropped the oldest; ${this.#dropped.buffer_full} dropped so far`,
+        ),
       `budget:${this.name}`,
     );
   }
@@ -394,10 +412,11 @@ export class TableWriter implements BudgetMember {
     if (over > 0) {
       this.#drop("buffer_full", this.#dropOldest(over, 0));
       this.#report(
-        new TuskError(
-          `Cannot buffer rows for "${this.name}": ${this.#limits.maxBufferedRows} rows are waiting; ` +
-            `dropped the oldest; ${this.#dropped.buffer_full} dropped so far`,
-        ),
+        () =>
+          new TuskError(
+            `Cannot buffer rows for "${this.name}": ${this.#limits.maxBufferedRows} rows are waiting; ` +
+              `dropped the oldest; ${this.#dropped.buffer_full} dropped so far`,
+          ),
         `full:${this.name}`,
       );
     }
@@ -526,11 +545,12 @@ export class TableWriter implements BudgetMember {
     this.#drop("buffer_full", 1);
     const budget = this.#host.budget;
     this.#report(
-      new TuskError(
-        `Cannot buffer rows for "${this.name}": client "${this.#host.name}" holds ${budget.rows} rows ` +
-          `(${budget.limits.maxRows} at most) and ${budget.chars} bytes (${budget.limits.maxChars}); ` +
-          `dropped the newest; ${this.#dropped.buffer_full} dropped so far`,
-      ),
+      () =>
+        new TuskError(
+          `Cannot buffer rows for "${this.name}": client "${this.#host.name}" holds ${budget.rows} rows ` +
+            `(${budget.limits.maxRows} at most) and ${budget.chars} bytes (${budget.limits.maxChars}); ` +
+            `dropped the newest; ${this.#dropped.buffer_full} dropped so far`,
+        ),
       `budget:${this.name}`,
     );
   }
@@ -560,9 +580,14 @@ export class TableWriter implements BudgetMember {
       quoteIdentifier(this.#table.tableName);
   }
 
-  #report(error: Error, key: string): void {
-    this.#stats.lastError = error.message;
-    this.#host.report(error, key);
+  // The error is made only when the reporter delivers it (once per key per
+  // window), so a drop per write during an outage stays cheap.
+  #report(make: () => Error, key: string): void {
+    this.#host.report(() => {
+      const error = make();
+      this.#stats.lastError = error.message;
+      return error;
+    }, key);
   }
 
   #backoff(): number {

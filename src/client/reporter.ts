@@ -41,25 +41,30 @@ export class Reporter {
   /**
    * Reports one problem.
    *
-   * @param error The problem.
-   * @param key Reports with the same key share one rate limit (default: the message).
+   * @param error The problem, or a function making it: on a hot path (a row
+   * dropped per write during an outage) the error, its message and its stack
+   * are then made only for the reports that are delivered, not for the repeats.
+   * @param key Reports with the same key share one rate limit (default: the
+   * message; required with a function).
    */
-  report(error: Error, key: string = error.message): void {
+  report(error: Error | (() => Error), key?: string): void {
+    const id = key ?? (error as Error).message;
     const now = this.#now();
-    const seen = this.#seen.get(key);
+    const seen = this.#seen.get(id);
     if (seen !== undefined && now - seen.at < WINDOW_MS) {
       seen.suppressed++;
       return;
     }
     const suppressed = seen?.suppressed ?? 0;
-    this.#seen.set(key, { at: now, suppressed: 0 });
+    this.#seen.set(id, { at: now, suppressed: 0 });
     if (this.#seen.size > 1000) this.#seen.clear();
     this.#deliver(error, suppressed);
   }
 
-  #deliver(error: Error, suppressed: number): void {
+  #deliver(problem: Error | (() => Error), suppressed: number): void {
     delivering++;
     try {
+      const error = typeof problem === "function" ? problem() : problem;
       if (this.#onError !== undefined) {
         this.#onError(error);
         return;

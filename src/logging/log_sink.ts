@@ -1,7 +1,7 @@
 import type { TableWriter } from "../batching/table_writer.ts";
 import { isReporting } from "../client/reporter.ts";
 import { TuskError } from "../errors.ts";
-import type { RowEncoder } from "../schema/row_encoder.ts";
+import type { RowEncoder, RowTemplate } from "../schema/row_encoder.ts";
 import { errorFields } from "./_error_fields.ts";
 import { type AnyFunction, captureCaller } from "./caller.ts";
 import { firstError, formatArgs } from "./format_args.ts";
@@ -41,6 +41,15 @@ interface Layout {
   columns: LogColumns;
   context: ReadonlyArray<readonly [string, string]>;
   caller: boolean;
+  /** The schema the templates are for; none before it is known. */
+  encoder?: RowEncoder;
+  /**
+   * Line templates of that schema, made on first use, by `level * 2 + 1` for
+   * calls with an error (taking `[logger, line, error, stacktrace, message]`)
+   * and `level * 2` without (taking `[logger, line, message]`): the app, the
+   * level and an empty error are encoded once, with the time.
+   */
+  templates: RowTemplate[];
 }
 
 /**
@@ -120,25 +129,38 @@ export class LogSink {
     above: AnyFunction,
     name: string,
   ): void {
-    const { columns, context, caller } = this.#currentLayout();
+    const layout = this.#currentLayout();
+    const { columns, context, caller } = layout;
+    let file: string | undefined;
+    let line: number | undefined;
+    if (caller) {
+      const found = captureCaller(above);
+      file = found?.file ?? name;
+      line = found?.line ?? 0;
+    }
+    let errorName = "";
+    let stack = "";
+    const withError = thrown !== undefined &&
+      (columns.error !== null || columns.stacktrace !== null);
+    if (withError) ({ name: errorName, stack } = errorFields(thrown));
+    const writer = this.#o.writer;
+    const plainCall = fields === undefined || context.length === 0;
+    // The usual call, once the schema is known: only the changing values are encoded.
+    if (plainCall && layout.encoder !== undefined) {
+      const template = this.#template(layout, level, withError);
+      const values = withError ? [file, line, errorName, stack, message] : [file, line, message];
+      if (writer.writeValues(template, values)) return;
+    }
     const row: Record<string, unknown> = {};
     if (columns.app !== null) row[columns.app] = this.#o.app;
     if (columns.level !== null) row[columns.level] = level;
-    if (caller) {
-      const found = captureCaller(above);
-      if (columns.logger !== null) row[columns.logger] = found?.file ?? name;
-      if (columns.line !== null) row[columns.line] = found?.line ?? 0;
-    }
-    if (columns.error !== null || columns.stacktrace !== null) {
-      const { name: errorName, stack } = thrown === undefined
-        ? { name: "", stack: "" }
-        : errorFields(thrown);
-      if (columns.error !== null) row[columns.error] = errorName;
-      if (columns.stacktrace !== null) row[columns.stacktrace] = stack;
-    }
+    if (columns.logger !== null) row[columns.logger] = file;
+    if (columns.line !== null) row[columns.line] = line;
+    if (columns.error !== null) row[columns.error] = errorName;
+    if (columns.stacktrace !== null) row[columns.stacktrace] = stack;
     if (columns.message !== null) row[columns.message] = message;
-    if (fields === undefined || context.length === 0) {
-      this.#o.writer.write(row);
+    if (plainCall) {
+      writer.write(row);
       return;
     }
     const plain = { ...row };
@@ -146,12 +168,33 @@ export class LogSink {
       if (Object.hasOwn(fields, field)) row[column] = fields[field];
     }
     try {
-      this.#o.writer.write(row);
+      writer.write(row);
     } catch (error) {
       // A context value the column cannot hold must not cost the log line.
-      this.#o.writer.write(plain);
+      writer.write(plain);
       this.#report(error);
     }
+  }
+
+  #template(layout: Layout, level: number, withError: boolean): RowTemplate {
+    const key = level * 2 + (withError ? 1 : 0);
+    let template = layout.templates[key];
+    if (template === undefined) {
+      const { columns } = layout;
+      const fixed: Record<string, unknown> = {};
+      if (columns.app !== null) fixed[columns.app] = this.#o.app;
+      if (columns.level !== null) fixed[columns.level] = level;
+      if (!withError) {
+        if (columns.error !== null) fixed[columns.error] = "";
+        if (columns.stacktrace !== null) fixed[columns.stacktrace] = "";
+      }
+      const changing = withError
+        ? [columns.logger, columns.line, columns.error, columns.stacktrace, columns.message]
+        : [columns.logger, columns.line, columns.message];
+      template = layout.encoder!.template(changing, fixed);
+      layout.templates[key] = template;
+    }
+    return template;
   }
 
   // Columns the table lacks are left out (and reported once per schema), so
@@ -185,7 +228,7 @@ export class LogSink {
         ),
       );
     }
-    this.#layout = layoutOf(columns, present);
+    this.#layout = layoutOf(columns, present, encoder);
     return this.#layout;
   }
 
@@ -210,6 +253,8 @@ export class LogSink {
 function layoutOf(
   columns: LogColumns,
   context: ReadonlyArray<readonly [string, string]>,
+  encoder?: RowEncoder,
 ): Layout {
-  return { columns, context, caller: columns.logger !== null || columns.line !== null };
+  const caller = columns.logger !== null || columns.line !== null;
+  return { columns, context, caller, encoder, templates: [] };
 }

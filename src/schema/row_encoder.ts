@@ -1,17 +1,7 @@
 import { TuskValidationError } from "../errors.ts";
 import type { ColumnInfo } from "./describe_table.ts";
 import { isDateTimeType } from "./column_type.ts";
-import { compileEncoder, type Encoder } from "./encode_value.ts";
-import { EncodeError } from "./encode_error.ts";
-
-interface CompiledColumn {
-  /** The column name as a JSON string, with a trailing colon. */
-  readonly prefix: string;
-  /** `prefix` after the `{` that opens a line, and after a `,` (one string each, made once). */
-  readonly first: string;
-  readonly next: string;
-  readonly encode: Encoder;
-}
+import { compileColumn, type CompiledColumn } from "./_compiled_column.ts";
 
 /** How to build rows for one table. */
 export interface RowEncoderOptions {
@@ -24,10 +14,32 @@ export interface RowEncoderOptions {
 }
 
 /**
+ * Builds lines for rows that always name the same columns: made by
+ * {@linkcode RowEncoder.template}, it encodes the fixed values once and, per
+ * row, only the values that change.
+ */
+export interface RowTemplate {
+  /** The encoder it was made from (a template is valid for that schema only). */
+  readonly encoder: RowEncoder;
+  /**
+   * Encodes one row as a JSONEachRow line, ending with a newline.
+   *
+   * @param values The values of the template's columns, in their order; `undefined` leaves one out.
+   * @param nowMs The write's time in epoch milliseconds, for the time column.
+   * @throws {TuskValidationError} For a value that does not fit its column.
+   */
+  line(values: readonly unknown[], nowMs: number): string;
+}
+
+/**
  * Turns rows into JSONEachRow lines for one table's schema: every key checked
  * against the columns, every value encoded exactly for its column's type, the
  * time column filled unless the row gives it. Compiled once per schema so that
  * `encode` does no type dispatch.
+ *
+ * A line is built from as few pieces as possible, because the buffer later
+ * copies every piece into one flat string: the time column comes first, and
+ * together with the env tags it is one piece, remade once per millisecond.
  */
 export class RowEncoder {
   /** The table as `"database.table"`. */
@@ -38,9 +50,12 @@ export class RowEncoder {
   readonly columns: readonly ColumnInfo[];
   readonly #byName = new Map<string, CompiledColumn>();
   readonly #time: CompiledColumn | undefined;
-  readonly #defaults: ReadonlyArray<readonly [string, string, string]>;
-  #lastTimeMs = Number.NaN;
-  #lastTimeText = "";
+  /** Env-tag defaults the table has columns for: name, then `,"name":"value"`. */
+  readonly #defaults: ReadonlyArray<readonly [string, string]>;
+  /** Every default's piece, joined. */
+  readonly #allDefaults: string;
+  #headMs = Number.NaN;
+  #head = "";
 
   /**
    * @param columns The table's insertable columns.
@@ -50,15 +65,7 @@ export class RowEncoder {
   constructor(columns: readonly ColumnInfo[], options: RowEncoderOptions) {
     this.table = options.table;
     this.columns = columns;
-    for (const column of columns) {
-      const prefix = JSON.stringify(column.name) + ":";
-      this.#byName.set(column.name, {
-        prefix,
-        first: "{" + prefix,
-        next: "," + prefix,
-        encode: compileEncoder(column.type),
-      });
-    }
+    for (const column of columns) this.#byName.set(column.name, compileColumn(column, this.table));
     this.timeColumn = options.timeColumn ?? columns.find((c) => isDateTimeType(c.type))?.name;
     if (this.timeColumn !== undefined && !this.#byName.has(this.timeColumn)) {
       throw new TuskValidationError({
@@ -70,10 +77,8 @@ export class RowEncoder {
     this.#time = this.timeColumn === undefined ? undefined : this.#byName.get(this.timeColumn);
     this.#defaults = Object.entries(options.defaults ?? {})
       .filter(([name]) => this.#byName.has(name))
-      .map(([name, value]) => {
-        const text = JSON.stringify(name) + ":" + JSON.stringify(value);
-        return [name, "{" + text, "," + text];
-      });
+      .map(([name, value]) => [name, this.#byName.get(name)!.piece(value)]);
+    this.#allDefaults = this.#defaults.map(([, piece]) => piece).join("");
   }
 
   /** Whether the table has a column of that name. */
@@ -92,44 +97,92 @@ export class RowEncoder {
    */
   encode(row: Readonly<Record<string, unknown>>, now: number | (() => number)): string {
     const time = this.#time;
-    let line = "";
-    let timeGiven = false;
+    const defaults = this.#defaults;
+    let givesDefault = false;
+    for (let i = 0; i < defaults.length; i++) {
+      if (row[defaults[i]![0]] !== undefined) givesDefault = true;
+    }
+    let line: string;
+    const given = time === undefined ? undefined : row[time.name];
+    if (time === undefined) line = "";
+    else if (given !== undefined) line = time.first + time.text(given);
+    else if (givesDefault) line = time.first + time.text(typeof now === "number" ? now : now());
+    else line = this.#headAt(typeof now === "number" ? now : now());
     for (const key in row) {
       const value = row[key];
       if (value === undefined) continue;
       const column = this.#byName.get(key);
       if (column === undefined) throw this.#unknownKey(key);
-      if (column === time) timeGiven = true;
-      const text = this.#encodeValue(column, key, value);
-      line = line === "" ? column.first + text : line + column.next + text;
+      if (column === time) continue;
+      line = line === "" ? column.first + column.text(value) : line + column.piece(value);
     }
-    if (time !== undefined && !timeGiven) {
-      const text = this.#timeText(typeof now === "number" ? now : now());
-      line = line === "" ? time.first + text : line + time.next + text;
-    }
-    const defaults = this.#defaults;
-    for (let i = 0; i < defaults.length; i++) {
-      const [name, first, next] = defaults[i]!;
-      if (row[name] === undefined) line = line === "" ? first : line + next;
+    if (givesDefault || time === undefined) {
+      for (let i = 0; i < defaults.length; i++) {
+        const [name, piece] = defaults[i]!;
+        if (row[name] !== undefined) continue;
+        line = line === "" ? "{" + piece.slice(1) : line + piece;
+      }
     }
     return line === "" ? "{}\n" : line + "}\n";
   }
 
-  #encodeValue(column: CompiledColumn, key: string, value: unknown): string {
-    try {
-      return column.encode(value);
-    } catch (error) {
-      if (!(error instanceof EncodeError)) throw error;
-      throw new TuskValidationError({ table: this.table, column: key, reason: error.reason });
+  /**
+   * Prepares lines for rows that always name `columns` (values change per row)
+   * and `fixed` (the same values every time): the fixed values, the env tags
+   * and the time are encoded together once per millisecond. Log rows use it.
+   *
+   * @param columns The changing columns, in the order their values will be given; `null`
+   * stands for a column left out (its value is ignored).
+   * @param fixed Values that never change.
+   * @returns The template.
+   * @throws {TuskValidationError} For a column the table lacks, or a fixed value that does not fit.
+   */
+  template(
+    columns: readonly (string | null)[],
+    fixed: Readonly<Record<string, unknown>>,
+  ): RowTemplate {
+    const changing = columns.map((name) =>
+      name === null ? undefined : this.#byName.get(name) ?? throwIt(this.#unknownKey(name))
+    );
+    const named = new Set<string | null>([...columns, ...Object.keys(fixed)]);
+    let constant = "";
+    for (const [name, value] of Object.entries(fixed)) {
+      if (value === undefined) continue;
+      constant += (this.#byName.get(name) ?? throwIt(this.#unknownKey(name))).piece(value);
     }
+    for (const [name, piece] of this.#defaults) if (!named.has(name)) constant += piece;
+    const time = this.#time !== undefined && !named.has(this.#time.name) ? this.#time : undefined;
+    // Without a time column, the constant part opens the line.
+    const opening = time === undefined && constant !== "" ? "{" + constant.slice(1) : "";
+    let headMs = Number.NaN;
+    let head = opening;
+    return {
+      encoder: this,
+      line(values: readonly unknown[], nowMs: number): string {
+        if (time !== undefined && nowMs !== headMs) {
+          head = time.first + time.text(nowMs) + constant;
+          headMs = nowMs;
+        }
+        let line = head;
+        for (let i = 0; i < changing.length; i++) {
+          const value = values[i];
+          const column = changing[i];
+          if (value === undefined || column === undefined) continue;
+          line = line === "" ? column.first + column.text(value) : line + column.piece(value);
+        }
+        return line === "" ? "{}\n" : line + "}\n";
+      },
+    };
   }
 
-  #timeText(nowMs: number): string {
-    if (nowMs !== this.#lastTimeMs) {
-      this.#lastTimeText = this.#time!.encode(nowMs);
-      this.#lastTimeMs = nowMs;
+  /** The time column and every env tag, for the write's time (one piece, kept per millisecond). */
+  #headAt(nowMs: number): string {
+    if (nowMs !== this.#headMs) {
+      const time = this.#time!;
+      this.#head = time.first + time.text(nowMs) + this.#allDefaults;
+      this.#headMs = nowMs;
     }
-    return this.#lastTimeText;
+    return this.#head;
   }
 
   #unknownKey(key: string): TuskValidationError {
@@ -143,4 +196,8 @@ export class RowEncoder {
   #columnList(): string {
     return this.columns.map((c) => c.name).join(", ");
   }
+}
+
+function throwIt(error: Error): never {
+  throw error;
 }

@@ -34,3 +34,19 @@ Deno.test("Reporter.report() never throws, even when onError does, and says when
   assert.equal(during, true);
   assert.equal(isReporting(), false);
 });
+
+Deno.test("Reporter.report() makes a lazily given error only when it delivers it", () => {
+  let now = 0;
+  let made = 0;
+  const seen: string[] = [];
+  const reporter = new Reporter(() => now, (error) => seen.push(error.message));
+  const drop = () => {
+    made++;
+    return new Error(`dropped row ${made}`);
+  };
+  for (let i = 0; i < 1000; i++) reporter.report(drop, "budget:db.t");
+  assert.equal(made, 1, "the 999 repeats inside the window made no error");
+  now = 10_000;
+  reporter.report(drop, "budget:db.t");
+  assert.deepEqual(seen, ["dropped row 1", "dropped row 2"]);
+});

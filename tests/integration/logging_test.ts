@@ -127,6 +127,64 @@ forEachEngine(
 );
 
 forEachEngine(
+  "a log call stores the same row before and after the table's schema is known",
+  async (engine) => {
+    // Before the schema is read, calls are held as row objects; after it, they are
+    // encoded from a template made for the schema. Both must store the same cells.
+    const table = await logsTable(engine, "logs_same");
+    const clientName = uniqueClient("same");
+    connect(engine, clientName, { env: { TUSK_CATEGORY: "demo", TUSK_HOST: "box-1" } });
+    const logger = logging.getLogger("fallback-name");
+    const handle = logging.init({
+      table,
+      appName: "my_app",
+      clientName,
+      console: false,
+      level: "debug",
+    });
+    const failure = new TypeError('bad "input"\nsecond line');
+    const logAll = (round: string) => {
+      logger.info(`${round}: plain`);
+      logger.warning(`${round}: quotes " and \\ and a newline\n and ünïcödé 🦣`);
+      logger.exception(`${round}: with an error`, failure);
+      logger.log("debug", { round, kind: "not a string" });
+      logger.critical(`${round}: last`);
+    };
+    try {
+      logAll("before");
+      await tusk.flush(); // reads the schema, sends the held rows
+      logAll("after");
+      await handle.stop();
+      const rows = await selectRows<LogRow>(
+        engine,
+        `SELECT category, host, app, level, logger, error, message, stacktrace FROM ${table} ` +
+          "ORDER BY message",
+      );
+      assert.equal(rows.length, 10);
+      const byRound = (round: string) =>
+        rows
+          .filter((r) => r.message.includes(round))
+          .map((r) => ({ ...r, message: r.message.replace(round, "<round>") }));
+      const before = byRound("before");
+      assert.equal(before.length, 5);
+      assert.deepEqual(byRound("after"), before);
+      const withError = before.find((r) => r.error !== "")!;
+      assert.deepEqual([withError.error, withError.stacktrace], ["TypeError", failure.stack]);
+      for (const row of before) {
+        assert.deepEqual(
+          [row.app, row.category, row.host, row.logger],
+          ["my_app", "demo", "box-1", "logging_test.ts"],
+        );
+      }
+      assert.deepEqual(before.map((r) => r.level).sort(), [1, 2, 3, 4, 5]);
+      assert.ok(before.some((r) => r.message.includes("ünïcödé 🦣")));
+    } finally {
+      await tusk.close();
+    }
+  },
+);
+
+forEachEngine(
   "logging intercepts console calls, which print unchanged, and stop() restores console",
   async (engine) => {
     const table = await logsTable(engine, "logs_console");
