@@ -3,7 +3,7 @@
  * tracking its size in rows and UTF-16 code units (a close, cheap stand-in for
  * bytes: equal for ASCII, which JSON mostly is).
  *
- * Lines are packed: every {@linkcode GROUP_ROWS} pushed lines are joined into
+ * Lines are packed: every 32K or so characters of pushed lines are joined into
  * one flat string with their end offsets, so the heap holds a few large
  * strings instead of one object (often a rope of many pieces) per row. That
  * keeps a buffered row close to its JSON size and old-generation GC work low.
@@ -16,6 +16,7 @@ export class LineBuffer {
   /** Lines pushed since the last pack. */
   #recent: string[] = [];
   #recentFirst = 0;
+  #recentChars = 0;
   #rows = 0;
   #chars = 0;
 
@@ -34,7 +35,7 @@ export class LineBuffer {
     this.#recent.push(line);
     this.#rows++;
     this.#chars += line.length;
-    if (this.#recent.length >= GROUP_ROWS) this.#pack();
+    if ((this.#recentChars += line.length) >= GROUP_CHARS) this.#pack();
   }
 
   /** Removes and returns the oldest line, if any. */
@@ -48,6 +49,7 @@ export class LineBuffer {
     } else {
       line = this.#recent[this.#recentFirst]!;
       this.#recent[this.#recentFirst++] = "";
+      this.#recentChars -= line.length;
       if (this.#recentFirst === this.#recent.length) this.#recent = [];
     }
     if (this.#recent.length === 0) this.#recentFirst = 0;
@@ -97,6 +99,7 @@ export class LineBuffer {
     this.#head = 0;
     this.#recent = [];
     this.#recentFirst = 0;
+    this.#recentChars = 0;
     this.#rows = 0;
     this.#chars = 0;
   }
@@ -107,6 +110,7 @@ export class LineBuffer {
     this.#groups.push(Group.of(recent));
     this.#recent = [];
     this.#recentFirst = 0;
+    this.#recentChars = 0;
   }
 
   #shiftGroup(): void {
@@ -146,8 +150,11 @@ export function bodyPieces(lines: readonly string[]): readonly string[] {
   return lines;
 }
 
-/** Lines packed per group: large enough to amortize the join, small enough to stay young. */
-const GROUP_ROWS = 512;
+/**
+ * Characters packed per group: large enough to amortize the join, small enough
+ * that a group is cheap to copy while young (16K to 64K measured alike).
+ */
+const GROUP_CHARS = 32_768;
 
 /** Lines joined into one flat string, with each line's end offset. */
 class Group {
