@@ -164,9 +164,11 @@ export function renderReport(run: RunFigures): string {
       "",
       "Log calls (`bench/logging_bench.ts`): the whole call into the buffer (level check, caller " +
         "capture, row building, encoding for the log table's schema), against pino writing the " +
-        "same message to a no-op destination (its JSON line building); the intercepted " +
-        "console's original methods print nothing. File/line capture fills the `logger` and " +
-        "`line` columns from the caller's stack frame.",
+        "same message to a no-op destination (its JSON line building: the strict baseline the " +
+        "targets use); pino through its own asynchronous `pino.destination()` to /dev/null is " +
+        "shown for scale, as an application would run it. The intercepted console's original " +
+        "methods print nothing. File/line capture fills the `logger` and `line` columns from " +
+        "the caller's stack frame.",
     );
     const check = (name: string, limit: number, what: string) => {
       const call = logs.find((h) => h.name === name);

@@ -13,9 +13,10 @@ import { errorTitle, inspect } from "./_inspect.ts";
  */
 export function formatArgs(args: readonly unknown[]): string {
   if (args.length === 0) return "";
+  const first = args[0];
+  if (args.length === 1 && typeof first === "string") return first;
   let out: string;
   let next: number;
-  const first = args[0];
   if (typeof first === "string") {
     [out, next] = args.length > 1 && first.includes("%") ? substitute(first, args) : [first, 1];
   } else {

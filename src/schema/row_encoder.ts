@@ -56,6 +56,9 @@ export class RowEncoder {
   readonly #allDefaults: string;
   #headMs = Number.NaN;
   #head = "";
+  /** The keys of recent rows by position, and the column each named. */
+  readonly #keys: string[] = [];
+  readonly #found: CompiledColumn[] = [];
 
   /**
    * @param columns The table's insertable columns.
@@ -108,12 +111,25 @@ export class RowEncoder {
     else if (given !== undefined) line = time.first + time.text(given);
     else if (givesDefault) line = time.first + time.text(typeof now === "number" ? now : now());
     else line = this.#headAt(typeof now === "number" ? now : now());
+    // Rows of one table mostly come with their keys in one order: the column
+    // found for the key at each position is remembered and reused while the
+    // key there is the same, sparing a map lookup per value.
+    const keys = this.#keys;
+    const found = this.#found;
+    let at = 0;
     for (const key in row) {
+      let column = keys[at] === key ? found[at] : undefined;
+      if (column === undefined) {
+        column = this.#byName.get(key);
+        if (column === undefined) throw this.#unknownKey(key);
+        if (at < MAX_KEYS) {
+          keys[at] = key;
+          found[at] = column;
+        }
+      }
+      at++;
       const value = row[key];
-      if (value === undefined) continue;
-      const column = this.#byName.get(key);
-      if (column === undefined) throw this.#unknownKey(key);
-      if (column === time) continue;
+      if (value === undefined || column === time) continue;
       line = line === "" ? column.first + column.text(value) : line + column.piece(value);
     }
     if (givesDefault || time === undefined) {
@@ -197,6 +213,9 @@ export class RowEncoder {
     return this.columns.map((c) => c.name).join(", ");
   }
 }
+
+/** Key positions remembered per encoder (rows are rarely wider). */
+const MAX_KEYS = 256;
 
 function throwIt(error: Error): never {
   throw error;

@@ -116,3 +116,21 @@ Deno.test("RowEncoder.template() opens the line itself on a table without a time
   assert.deepEqual(parse(bare.line([1], NOW)), { b: 1 });
   assert.equal(bare.line([undefined], NOW), "{}\n");
 });
+
+Deno.test("RowEncoder.encode() is exact whatever order and keys each row comes with", () => {
+  const encoder = new RowEncoder(columns({ a: "String", b: "UInt8", c: "Float64" }), {
+    table: "db.t",
+  });
+  const rows: Record<string, unknown>[] = [
+    { a: "x", b: 1, c: 0.5 },
+    { c: 1.5, a: "y", b: 2 },
+    { b: 3 },
+    { a: "z", c: 2.5, b: 4 },
+    { a: "x", b: 1, c: 0.5 },
+  ];
+  for (const row of rows) assert.deepEqual(parse(encoder.encode(row, NOW)), row);
+  // A key remembered at a position does not let an unknown key through there.
+  assert.throws(() => encoder.encode({ a: "x", bb: 1 }, NOW), /"bb"/);
+  assert.throws(() => encoder.encode({ zz: 1 }, NOW), /"zz"/);
+  assert.deepEqual(parse(encoder.encode({ a: "x", b: 1 }, NOW)), { a: "x", b: 1 });
+});
