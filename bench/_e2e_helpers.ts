@@ -15,6 +15,8 @@ export interface Sample {
   json?: number;
   /** The JSON.stringify floor in milliseconds (columns). */
   floor?: number;
+  /** Which round measured it (e2e), so ratios compare figures of one round. */
+  round?: number;
 }
 
 /** One `Deno.bench` result. */

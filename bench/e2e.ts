@@ -12,6 +12,7 @@ import { startClickHouse18 } from "../tools/engines/clickhouse18.mjs";
 import { fakeServer } from "./_fake_server.ts";
 import { COLUMNS, createTable, rowAt, wideColumns, wideRowAt } from "./_rows.ts";
 import { gzipFetch, heapBytes, median, runHotPathBench, type Sample } from "./_e2e_helpers.ts";
+import { interleavedHotPath } from "./_interleaved.ts";
 import { renderReport } from "./_report.ts";
 
 const USER = "tester";
@@ -168,7 +169,7 @@ try {
         const ms = await timed(run);
         const count = Number(await sql("SELECT count() FROM bench.m"));
         if (count !== n) throw new Error(`${name}: ${count} rows stored, expected ${n}`);
-        samples.push({ kind: "e2e", n, name, ms, bytes });
+        samples.push({ kind: "e2e", n, name, ms, bytes, round });
       }
     }
     for (const c of Object.values(clients)) await tusk.getClient(c)?.close();
@@ -246,6 +247,7 @@ try {
     }
   }
 
+  const pairs = await interleavedHotPath();
   const hot = await runHotPathBench([
     "bench/hot_path_bench.ts",
     "bench/logging_bench.ts",
@@ -253,6 +255,8 @@ try {
   ]);
   const report = renderReport({
     samples: summarize(samples),
+    raw: samples,
+    pairs,
     hot,
     server: `ClickHouse ${version} (Debian clickhouse-server), ${given ? "given" : "own instance"}`,
     rounds: ROUNDS,

@@ -50,7 +50,7 @@ export function compileColumn(column: ColumnInfo, table: string): CompiledColumn
     if (typeof value !== "string" || value.length > PIECE_LENGTH) return next + text(value);
     let known = pieces.get(value);
     if (known === undefined) {
-      known = next + text(value);
+      known = [next, text(value)].join(""); // flat, as `+` would make a two-piece rope
       if (pieces.size >= PIECE_ENTRIES) pieces = new Map();
       pieces.set(value, known);
     }
