@@ -30,7 +30,6 @@ interface Side {
 }
 
 async function compare(
-  name: string,
   base: Side,
   candidate: Side,
   calls: number,
@@ -109,7 +108,6 @@ export async function interleavedHotPath(pairs = 7): Promise<Pair[]> {
     let sink = 0;
     out.push(
       await compare(
-        "write",
         {
           name: "JSON.stringify(row)",
           call: (i) => sink += JSON.stringify(plainRows[i & 4095]).length,
@@ -137,7 +135,6 @@ export async function interleavedHotPath(pairs = 7): Promise<Pair[]> {
       const logger = logging.getLogger("bench");
       out.push(
         await compare(
-          "log",
           pinoSide,
           {
             name: `logger.info(), ${capture ? "file/line capture" : "no file/line capture"}`,
