@@ -14,6 +14,10 @@ export interface TableStats {
   dropped: Record<string, number>;
   /** Insert requests that failed. */
   failedBatches: number;
-  /** The last error's message, if any. */
+  /**
+   * The message of the last problem with this table: a failed insert, or the
+   * last buffer-full report delivered (repeats the reporter holds back within
+   * its 10-second window are counted in `dropped`, not re-described here).
+   */
   lastError?: string;
 }
