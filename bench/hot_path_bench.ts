@@ -42,6 +42,23 @@ Deno.bench("Metric.write(row)", { group: "write", n: 1_000_000, warmup: 100_000 
   metric.write(rows[i++ & 4095]!);
 });
 
+// During an outage the client's buffer fills up; each further write then drops the oldest row.
+// That must stay a cheap, constant cost (the drop is counted; the report is rate-limited).
+tusk.init({
+  url: "http://bench.invalid:8123",
+  clientName: "bench-full",
+  fetch: server.fetch,
+  batching: { maxRows: 1_000_000, maxBufferedRows: 1_000_000, period: 3600 },
+  buffer: { maxRows: 10_000 },
+  onError: () => {},
+});
+const full = tusk.metric({ table: "bench.m", clientName: "bench-full" });
+await full.ready();
+for (let n = 0; n < 10_000; n++) full.write(rows[n & 4095]!);
+Deno.bench("Metric.write(row), buffer full (drops the oldest)", { group: "write" }, () => {
+  full.write(rows[i++ & 4095]!);
+});
+
 const tags = Array.from({ length: 64 }, (_, n) => ({ resource_id: `res-${n}` }));
 Deno.bench("JSON.stringify(tags)", { group: "count", baseline: true }, () => {
   sink += JSON.stringify(tags[i++ & 63]).length;
