@@ -7,7 +7,7 @@
  * one flat string with their end offsets, so the heap holds a few large
  * strings instead of one object (often a rope of many pieces) per row. That
  * keeps a buffered row close to its JSON size and old-generation GC work low.
- * `take` hands lines back as slices of those strings (no copy).
+ * `take` hands rows back as cuts of those strings (no copy, no string per row).
  */
 export class LineBuffer {
   /** Packed groups, oldest first; `#head` is the first live one. */
@@ -60,37 +60,38 @@ export class LineBuffer {
 
   /**
    * Removes and returns up to `maxRows` of the oldest lines, stopping early
-   * once `maxChars` is reached (at least one line is always taken).
+   * once `maxChars` is reached (at least one line is always taken). The batch
+   * holds them as cuts of the packed strings: no string per line is made
+   * unless {@linkcode RowBatch.lines} is called (a failed send).
    */
-  take(maxRows: number, maxChars: number): string[] {
+  take(maxRows: number, maxChars: number): RowBatch {
     this.#pack();
-    const batch: string[] = [];
-    const parts: string[] = [];
+    const cuts: Cut[] = [];
+    let rows = 0;
     let chars = 0;
-    while (batch.length < maxRows && this.#head < this.#groups.length) {
+    while (rows < maxRows && this.#head < this.#groups.length) {
       const group = this.#groups[this.#head]!;
       const ends = group.ends;
-      const text = group.text;
-      let i = group.first;
+      const first = group.first;
+      let i = first;
       let start = i === 0 ? 0 : ends[i - 1]!;
       const from = start;
-      const stop = Math.min(ends.length, i + maxRows - batch.length);
+      const stop = Math.min(ends.length, i + maxRows - rows);
       for (; i < stop; i++) {
         const end = ends[i]!;
-        if (batch.length > 0 && chars + end - start > maxChars) break;
-        batch.push(text.slice(start, end));
+        if (rows > 0 && chars + end - start > maxChars) break;
         chars += end - start;
         start = end;
+        rows++;
       }
       group.first = i;
-      parts.push(from === 0 && i === ends.length ? text : text.slice(from, start));
+      cuts.push({ group, first, last: i, from, to: start });
       if (i < ends.length) break;
       this.#shiftGroup();
     }
-    this.#rows -= batch.length;
+    this.#rows -= rows;
     this.#chars -= chars;
-    if (parts.length < batch.length) bodies.set(batch, { parts, rows: batch.length, chars });
-    return batch;
+    return new PackedBatch(cuts, rows, chars);
   }
 
   /** Empties the buffer. */
@@ -125,29 +126,71 @@ export class LineBuffer {
   }
 }
 
-// The packed text of each batch `take` returned, so that a body is built from a
-// few large strings instead of every line.
-// A batch changed since (a row blanked out, one added) no longer matches its
-// row count and length, and is joined line by line.
-const bodies = new WeakMap<readonly string[], { parts: string[]; rows: number; chars: number }>();
+/** Rows on their way to the server: their count, size, text, and one by one when needed. */
+export interface RowBatch {
+  /** Rows in the batch. */
+  readonly rows: number;
+  /** Characters of their text. */
+  readonly chars: number;
+  /** Strings whose concatenation is the rows' JSONEachRow text, in order. */
+  pieces(): readonly string[];
+  /** The rows' lines, in order (cut on the first call, then kept). */
+  lines(): string[];
+}
 
 /**
- * The pieces of a request body: strings whose concatenation is
- * `lines.join("")`. For an unmodified batch from {@linkcode LineBuffer.take}
- * these are the few large packed strings it was cut from, so the body is
- * built from them without touching each line; otherwise the lines themselves.
+ * A batch of lines that already exist one by one (a retry, half of a batch).
  *
  * @param lines The lines.
- * @returns Pieces to concatenate, in order.
+ * @param chars Their total length, if known.
+ * @returns The batch.
  */
-export function bodyPieces(lines: readonly string[]): readonly string[] {
-  const packed = bodies.get(lines);
-  if (packed !== undefined && packed.rows === lines.length) {
-    let chars = 0;
-    for (let i = 0; i < lines.length; i++) chars += lines[i]!.length;
-    if (chars === packed.chars) return packed.parts;
+export function batchOfLines(lines: string[], chars?: number): RowBatch {
+  let total = chars;
+  if (total === undefined) {
+    total = 0;
+    for (let i = 0; i < lines.length; i++) total += lines[i]!.length;
   }
-  return lines;
+  return { rows: lines.length, chars: total, pieces: () => lines, lines: () => lines };
+}
+
+/** Lines `first` to `last` (exclusive) of a group: its text from `from` to `to`. */
+interface Cut {
+  group: Group;
+  first: number;
+  last: number;
+  from: number;
+  to: number;
+}
+
+class PackedBatch implements RowBatch {
+  readonly rows: number;
+  readonly chars: number;
+  readonly #cuts: Cut[];
+  #lines: string[] | undefined;
+
+  constructor(cuts: Cut[], rows: number, chars: number) {
+    this.#cuts = cuts;
+    this.rows = rows;
+    this.chars = chars;
+  }
+
+  pieces(): readonly string[] {
+    return this.#cuts.map(({ group, from, to }) =>
+      from === 0 && to === group.text.length ? group.text : group.text.slice(from, to)
+    );
+  }
+
+  lines(): string[] {
+    if (this.#lines === undefined) {
+      const lines: string[] = [];
+      for (const { group, first, last } of this.#cuts) {
+        for (let i = first; i < last; i++) lines.push(group.line(i));
+      }
+      this.#lines = lines;
+    }
+    return this.#lines;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { TuskClickHouseError } from "../errors.ts";
 import type { Connection, Settings } from "../transport/connection.ts";
-import { charsOf, type SentBatch } from "./_retry_queue.ts";
-import { bodyPieces } from "./line_buffer.ts";
+import type { SentBatch } from "./_retry_queue.ts";
+import { batchOfLines, type RowBatch } from "./line_buffer.ts";
 
 /** Where and how a batch is sent. */
 export interface SendTarget {
@@ -46,26 +46,27 @@ export interface Undelivered {
  * half is as idempotent as retrying the whole.
  *
  * @param to Where and how.
- * @param lines The rows, as JSONEachRow lines.
+ * @param batch The rows; cut into lines only if the server refuses them.
  * @param token The batch's deduplication token.
  * @param on Told what happened to each part.
  * @returns The parts left for a retry, or `undefined` when nothing is left.
  */
 export async function sendBatch(
   to: SendTarget,
-  lines: string[],
+  batch: RowBatch,
   token: string,
   on: SendOutcome,
 ): Promise<Undelivered | undefined> {
   const settings = to.tokens ? { ...to.settings, insert_deduplication_token: token } : to.settings;
-  const chars = charsOf(lines);
+  const { rows, chars } = batch;
   try {
-    await to.connection.insert(to.table, bodyPieces(lines), to.action, settings, to.signal);
-    on.written(lines.length, chars);
+    await to.connection.insert(to.table, batch.pieces(), to.action, settings, to.signal);
+    on.written(rows, chars);
     return undefined;
   } catch (error) {
     if (!(error instanceof TuskClickHouseError)) throw error;
     on.failed(error);
+    const lines = batch.lines();
     if (!isRowProblem(error)) {
       return { error, batches: [{ lines, start: 0, chars, token }] };
     }
@@ -75,13 +76,13 @@ export async function sendBatch(
       return undefined;
     }
     const middle = lines.length >> 1;
-    const first = await sendBatch(to, lines.slice(0, middle), token + ".0", on);
+    const first = await sendBatch(to, batchOfLines(lines.slice(0, middle)), token + ".0", on);
+    const rest = batchOfLines(lines.slice(middle));
     if (first !== undefined) {
-      const rest = lines.slice(middle);
-      const second = { lines: rest, start: 0, chars: charsOf(rest), token: token + ".1" };
+      const second = { lines: rest.lines(), start: 0, chars: rest.chars, token: token + ".1" };
       return { error: first.error, batches: [...first.batches, second] };
     }
-    return await sendBatch(to, lines.slice(middle), token + ".1", on);
+    return await sendBatch(to, rest, token + ".1", on);
   }
 }
 

@@ -7,7 +7,7 @@ import { quoteIdentifier } from "../transport/quote.ts";
 import { charsOf, RetryQueue } from "./_retry_queue.ts";
 import type { BudgetMember, BufferBudget } from "./buffer_budget.ts";
 import { FlushGate } from "./flush_gate.ts";
-import { LineBuffer } from "./line_buffer.ts";
+import { batchOfLines, LineBuffer, type RowBatch } from "./line_buffer.ts";
 import { sendBatch, type SendOutcome, type SendTarget, type Undelivered } from "./send_batch.ts";
 import type { TableStats } from "./table_stats.ts";
 
@@ -473,19 +473,21 @@ export class TableWriter implements BudgetMember {
     const { settings, deduplicationTokens } = await this.#host.insertSettings();
     let fresh = this.#buffer.rows;
     for (;;) {
-      let batch = this.#retry.shift();
-      if (batch === undefined) {
+      let batch: RowBatch;
+      let token: string;
+      const retry = this.#retry.shift();
+      if (retry !== undefined) {
+        const lines = retry.start === 0 ? retry.lines : retry.lines.slice(retry.start);
+        batch = batchOfLines(lines, retry.chars);
+        token = retry.token;
+      } else {
         if (fresh <= 0 || this.#buffer.rows === 0) return;
-        const lines = this.#buffer.take(
-          Math.min(fresh, this.#limits.maxRows),
-          this.#limits.maxBytes,
-        );
-        fresh -= lines.length;
-        batch = { lines, start: 0, chars: charsOf(lines), token: crypto.randomUUID() };
+        batch = this.#buffer.take(Math.min(fresh, this.#limits.maxRows), this.#limits.maxBytes);
+        fresh -= batch.rows;
+        token = crypto.randomUUID();
       }
-      const lines = batch.start === 0 ? batch.lines : batch.lines.slice(batch.start);
-      if (lines.length === 0) continue;
-      this.#inFlight += lines.length;
+      if (batch.rows === 0) continue;
+      this.#inFlight += batch.rows;
       this.#inFlightChars += batch.chars;
       let failed: Undelivered | undefined;
       try {
@@ -497,9 +499,9 @@ export class TableWriter implements BudgetMember {
           tokens: deduplicationTokens,
           signal: (this.#abort ??= new AbortController()).signal,
         };
-        failed = await sendBatch(target, lines, batch.token, this.#outcome);
+        failed = await sendBatch(target, batch, token, this.#outcome);
       } finally {
-        this.#inFlight -= lines.length;
+        this.#inFlight -= batch.rows;
         this.#inFlightChars -= batch.chars;
       }
       if (failed !== undefined) {
