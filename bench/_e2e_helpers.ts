@@ -1,4 +1,4 @@
-// Helpers of bench/e2e.ts: one measured figure, a gzip fetch, heap size, `deno bench --json`.
+// Helpers of bench/e2e.ts: one measured figure, heap size, `deno bench --json`.
 
 /** One measured figure. */
 export interface Sample {
@@ -33,22 +33,6 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/**
- * A `fetch` that gzips request bodies with `CompressionStream` (the public `fetch` option is
- * the way to put it under Tusk).
- */
-export function gzipFetch(base: typeof fetch): typeof fetch {
-  return async (input, init) => {
-    if (typeof init?.body !== "string" || init.body.length < 1024) return base(input, init);
-    const gz = await new Response(
-      new Blob([init.body]).stream().pipeThrough(new CompressionStream("gzip")),
-    ).arrayBuffer();
-    const headers = new Headers(init.headers);
-    headers.set("content-encoding", "gzip");
-    return base(input, { ...init, body: gz, headers });
-  };
 }
 
 /** JS heap plus external (ArrayBuffer) bytes in use, after a full GC when exposed. */

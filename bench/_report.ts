@@ -93,7 +93,7 @@ export function renderReport(run: RunFigures): string {
       '(`format: JSONEachRow`). "Tusk write() + flush()" writes every row, then flushes (one ' +
       'batch); "yielding" lets the event loop run every 10,000 rows, so batches go out while ' +
       "writing continues. gzip: the request body gzipped (curl: a prepared .gz file; Tusk: " +
-      "`CompressionStream` in an injected `fetch`). Times and rows/s are medians over the " +
+      '`compression: "gzip"`, which uses `CompressionStream`). Times and rows/s are medians over the ' +
       "rounds; each ratio is the median of that ratio within each round (both figures from the " +
       "same stretch of the run).",
     "",

@@ -11,7 +11,7 @@ import * as tusk from "../mod.ts";
 import { startClickHouse18 } from "../tools/engines/clickhouse18.mjs";
 import { fakeServer } from "./_fake_server.ts";
 import { COLUMNS, createTable, rowAt, wideColumns, wideRowAt } from "./_rows.ts";
-import { gzipFetch, heapBytes, median, runHotPathBench, type Sample } from "./_e2e_helpers.ts";
+import { heapBytes, median, runHotPathBench, type Sample } from "./_e2e_helpers.ts";
 import { interleavedHotPath } from "./_interleaved.ts";
 import { renderReport } from "./_report.ts";
 
@@ -132,7 +132,7 @@ try {
         clientName: clients[name],
         batching: name === "tuskPipelined" ? { ...batching, maxRows: 100_000 } : batching,
         buffer,
-        ...(name === "tuskGzip" ? { fetch: gzipFetch(fetch) } : {}),
+        ...(name === "tuskGzip" ? { compression: "gzip" as const } : {}),
       });
     }
     const metrics = Object.fromEntries(

@@ -133,6 +133,7 @@ export class ClientCore {
       database: options.database,
       requestTimeoutMs: options.requestTimeoutMs,
       fetch: options.fetch,
+      compression: options.compression,
     });
     this.#server = undefined;
     for (const writer of this.#writers.values()) {
@@ -340,7 +341,8 @@ async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void>
 function sameTarget(a: ResolvedOptions, b: ResolvedOptions): boolean {
   return a.url === b.url && a.user === b.user && a.password === b.password &&
     a.database === b.database && a.requestTimeoutMs === b.requestTimeoutMs &&
-    a.fetch === b.fetch && a.envTags === b.envTags && sameRecord(a.env, b.env);
+    a.fetch === b.fetch && a.compression === b.compression && a.envTags === b.envTags &&
+    sameRecord(a.env, b.env);
 }
 
 function sameKeys(a: Record<string, unknown>, b: Record<string, unknown>): boolean {

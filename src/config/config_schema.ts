@@ -46,6 +46,7 @@ export const ConfigSchema = v.strictObject({
   request_timeout: v.optional(v.pipe(seconds, v.minValue(0.001))),
   close_timeout: v.optional(seconds),
   async_insert: v.optional(v.boolean()),
+  compression: v.optional(v.picklist(["none", "gzip"])),
   clickhouse_settings: v.optional(
     v.record(v.string(), v.union([v.string(), v.number(), v.boolean()])),
   ),

@@ -153,6 +153,7 @@ function connection(config: TuskConfig): InitOptions {
     ["requestTimeout", config.request_timeout],
     ["closeTimeout", config.close_timeout],
     ["asyncInsert", config.async_insert],
+    ["compression", config.compression],
     ["clickhouseSettings", config.clickhouse_settings],
     ["batching", config.batching && batching(config.batching)],
   ];

@@ -1,6 +1,7 @@
 import { type ClickHouseClient, createClient } from "@clickhouse/client-web";
 import type { TuskClickHouseError } from "../errors.ts";
 import { classifyError, type ResponseFacts } from "./classify_error.ts";
+import { gzipRequests } from "./gzip_requests.ts";
 
 /** How to reach one ClickHouse server. Credentials never enter the URL. */
 export interface ConnectionOptions {
@@ -16,6 +17,8 @@ export interface ConnectionOptions {
   requestTimeoutMs: number;
   /** A `fetch` to use instead of the global one. */
   fetch?: typeof fetch;
+  /** `"gzip"`: request bodies of 1 KiB and more go out gzipped. */
+  compression?: "none" | "gzip";
 }
 
 /** Settings sent with a request; values as ClickHouse takes them. */
@@ -40,7 +43,9 @@ export class Connection {
       request_timeout: options.requestTimeoutMs,
       compression: { request: false, response: false },
       keep_alive: { enabled: false },
-      fetch: recordFailures(options.fetch, this.#failures),
+      fetch: options.compression === "gzip"
+        ? gzipRequests(recordFailures(options.fetch, this.#failures))
+        : recordFailures(options.fetch, this.#failures),
     });
   }
 

@@ -65,3 +65,13 @@ Deno.test("resolveOptions() names every bad option", async (t) => {
     );
   });
 });
+
+Deno.test("resolveOptions() takes compression none or gzip, and names any other value", () => {
+  assert.equal(resolveOptions({}).compression, "none");
+  assert.equal(resolveOptions({ compression: "gzip" }).compression, "gzip");
+  assert.throws(
+    () => resolveOptions({ compression: "zstd" }),
+    (e) =>
+      e instanceof TypeError && /option "compression"/.test(e.message) && /"zstd"/.test(e.message),
+  );
+});

@@ -68,3 +68,35 @@ Deno.test("forConfig() needs an app name for heartbeat and logging", () => {
   const message = problemsOf(() => tuskYaml.forConfig({ heartbeat: { table: "hb" } }, { env: {} }));
   assert.match(message, /^config: app: missing/);
 });
+
+Deno.test("forYaml() passes compression to init(), and names a value it does not know", async () => {
+  assert.equal(
+    problemsOf(() => tuskYaml.forYaml("compression: zstd", { source: "c.yml", env: {} })),
+    'c.yml: compression: expected "none" | "gzip", got "zstd"',
+  );
+  // The file's compression reaches init(): a large insert goes out gzipped.
+  const encodings: (string | null)[] = [];
+  const fake: typeof fetch = (input, init) => {
+    const query = new URL(input instanceof Request ? input.url : String(input)).searchParams;
+    encodings.push(new Headers(init?.headers).get("content-encoding"));
+    const body = typeof init?.body === "string" ? init.body : "";
+    if (body.includes("system.columns") || query.get("query")?.includes("system.columns")) {
+      const column = JSON.stringify({ name: "s", type: "String", default_kind: "" });
+      return Promise.resolve(new Response(column + "\n"));
+    }
+    return Promise.resolve(new Response(""));
+  };
+  const setup = tuskYaml.forYaml("url: http://ch.invalid:8123\ncompression: gzip", {
+    env: {},
+    init: { fetch: fake },
+  });
+  try {
+    const m = tusk.metric("db.t");
+    for (let i = 0; i < 100; i++) m.write({ s: "x".repeat(20) });
+    await m.flush();
+    assert.equal(encodings.at(-1), "gzip");
+  } finally {
+    await setup.stop();
+    await tusk.close();
+  }
+});

@@ -95,6 +95,37 @@ forEachEngine("credentials travel in a header, never in the URL", async (engine)
   }
 });
 
+forEachEngine('compression: "gzip" sends inserts gzipped, and the rows arrive', async (engine) => {
+  const table = await cpuTable(engine);
+  const clientName = uniqueClient("gzip");
+  const inserts: (string | null)[] = [];
+  const recording: typeof fetch = (input, init) => {
+    const body = init?.body;
+    if (body instanceof ArrayBuffer || body instanceof Uint8Array) {
+      inserts.push(new Headers(init?.headers).get("content-encoding"));
+    }
+    return fetch(input, init);
+  };
+  connect(engine, clientName, { fetch: recording, compression: "gzip" });
+  try {
+    const cpu = tusk.metric({ table, clientName });
+    const regions = Array.from({ length: 2000 }, (_, i) => `region-${i % 7}`);
+    for (const region of regions) cpu.write({ region, datetime: 1_700_000_000_000 });
+    await cpu.flush();
+    assert.deepEqual(inserts, ["gzip"], "one insert, gzipped");
+    const rows = await selectRows<{ region: string; n: number | string }>(
+      engine,
+      `SELECT region, count() AS n FROM ${table} GROUP BY region ORDER BY region`,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.region, Number(r.n)]),
+      Array.from({ length: 7 }, (_, i) => [`region-${i}`, i < 5 ? 286 : 285]),
+    );
+  } finally {
+    await tusk.close();
+  }
+});
+
 forEachEngine(
   "settings a server does not know are never sent to it, and that is reported",
   async (engine) => {

@@ -64,3 +64,32 @@ export const EXPECTED = {
   logs: 3,
   levels: [2, 3, 4], // exception (error), console.warn (warning), info
 };
+
+/**
+ * Writes 300 rows into `db.cpu` through a client with `compression: "gzip"` and returns how many
+ * requests went out gzipped and how many of the rows ClickHouse holds: `{ gzipped, rows }`.
+ *
+ * @param lib `{ tusk }`: the module under test.
+ */
+export async function writeGzipped(lib, engine, db, clientName) {
+  let gzipped = 0;
+  const recording = (input, init) => {
+    if (new Headers(init?.headers).get("content-encoding") === "gzip") gzipped++;
+    return fetch(input, init);
+  };
+  const client = lib.tusk.init({
+    url: engine.url,
+    user: engine.user,
+    password: engine.password,
+    clientName,
+    compression: "gzip",
+    fetch: recording,
+  });
+  const cpu = lib.tusk.metric({ table: `${db}.cpu`, clientName });
+  for (let i = 0; i < 300; i++) {
+    cpu.write({ region: "gzip", instance_id: `i-${i}`, usage: i / 300 });
+  }
+  await client.flush();
+  await client.close();
+  return { gzipped, rows: await countRows(engine, `${db}.cpu`, "region = 'gzip'") };
+}

@@ -5,7 +5,7 @@ import * as counter from "../../../src/counter/mod.ts";
 import * as heartbeat from "../../../src/heartbeat/mod.ts";
 import * as logging from "../../../src/logging/mod.ts";
 import { dropDatabase, freshDatabase, testEngines } from "../_shared/engines.mjs";
-import { EXPECTED, writeEveryKind } from "../_shared/scenario.mjs";
+import { EXPECTED, writeEveryKind, writeGzipped } from "../_shared/scenario.mjs";
 
 const engines = testEngines();
 
@@ -27,6 +27,11 @@ for (const engine of engines) {
       expect(errors).toEqual([]);
       expect(counts).toEqual(EXPECTED);
       console.log(`[bun] ${engine.name}: rows read back ${JSON.stringify(counts)}`);
+    }, 30_000);
+
+    test('compression: "gzip" sends the insert gzipped and its rows arrive', async () => {
+      const found = await writeGzipped({ tusk }, engine, db, `bun-gzip-${engine.name}`);
+      expect(found).toEqual({ gzipped: 1, rows: 300 });
     }, 30_000);
   });
 }

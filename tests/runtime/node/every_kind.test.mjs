@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { dropDatabase, freshDatabase, testEngines } from "../_shared/engines.mjs";
-import { EXPECTED, writeEveryKind } from "../_shared/scenario.mjs";
+import { EXPECTED, writeEveryKind, writeGzipped } from "../_shared/scenario.mjs";
 
 const lib = {
   tusk: await import("../../../dist/mod.js"),
@@ -29,6 +29,11 @@ for (const engine of engines) {
       const { errors: _, ...counts } = found;
       assert.deepEqual(counts, EXPECTED);
       console.log(`[node] ${engine.name}: rows read back ${JSON.stringify(counts)}`);
+    });
+
+    test('compression: "gzip" sends the insert gzipped and its rows arrive', async () => {
+      const found = await writeGzipped(lib, engine, db, `node-gzip-${engine.name}`);
+      assert.deepEqual(found, { gzipped: 1, rows: 300 });
     });
   });
 }

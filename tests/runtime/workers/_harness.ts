@@ -15,14 +15,17 @@ interface ExecutionContext {
   waitUntil(promise: Promise<unknown>): void;
 }
 
-// Every INSERT's URL query string (the settings), to show which reached ClickHouse.
+// Every INSERT's URL query string (the settings), to show which reached ClickHouse, and how
+// many requests went out gzipped.
 const inserts: string[] = [];
+let gzipped = 0;
 const clients = new Set<unknown>();
 const realFetch = globalThis.fetch;
 globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
   const url = new URL(input instanceof Request ? input.url : String(input));
   const body = init?.body;
   if (typeof body === "string" && /^INSERT\b/i.test(body)) inserts.push(url.search);
+  if (new Headers(init?.headers).get("content-encoding") === "gzip") gzipped++;
   return realFetch(input, init);
 };
 
@@ -58,6 +61,21 @@ export default {
       moduleScope.hits.count({ path }, 5);
       ctx.waitUntil(tusk.getClient("module_scope")!.flush());
       return new Response("ok\n");
+    }
+    if (path === "/__gzip") {
+      // compression: "gzip" uses the web's CompressionStream, which workerd has.
+      tusk.init({
+        url: env.CLICKHOUSE_URL,
+        user: env.CLICKHOUSE_USER,
+        password: env.CLICKHOUSE_PASSWORD,
+        database: env.CLICKHOUSE_DATABASE ?? "default",
+        clientName: "gzip",
+        compression: "gzip",
+      });
+      const requests = tusk.metric({ table: "requests", clientName: "gzip" });
+      for (let i = 0; i < 300; i++) requests.write({ path, method: "GZIP", status: i });
+      await tusk.getClient("gzip")!.flush();
+      return json({ gzipped });
     }
     if (path === "/__stream") {
       // A flush that starts while rows still arrive: rows written after it started are sent by

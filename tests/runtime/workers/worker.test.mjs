@@ -202,6 +202,13 @@ for (const engine of engines) {
         assert.deepEqual(hooks, { process: true, listeners: 0 });
       });
 
+      test('compression: "gzip" works in workerd: the insert goes out gzipped and its rows arrive', async () => {
+        const { gzipped } = await (await mf.dispatchFetch("http://worker/__gzip")).json();
+        assert.ok(gzipped >= 1, `gzipped requests: ${gzipped}`);
+        assert.equal(await rows("requests", "method = 'GZIP'"), 300);
+        console.log(`[workers] ${label}: 300 rows gzipped -> read back`);
+      });
+
       test("the Cron Trigger's scheduled handler beats", async () => {
         const worker = await mf.getWorker();
         for (let i = 0; i < 2; i++) {
