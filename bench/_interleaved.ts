@@ -8,7 +8,7 @@ import * as tusk from "../mod.ts";
 import * as logging from "../src/logging/mod.ts";
 import { median } from "./_e2e_helpers.ts";
 import { fakeServer } from "./_fake_server.ts";
-import { COLUMNS, rowAt } from "./_rows.ts";
+import { COLUMNS, LOG_COLUMNS, rowAt } from "./_rows.ts";
 
 /** One comparison: medians over the pairs. */
 export interface Pair {
@@ -63,20 +63,6 @@ async function compare(
     pairs,
   };
 }
-
-// The columns of logsTableDdl().
-const LOG_COLUMNS: ReadonlyArray<readonly [string, string]> = [
-  ["category", "String"],
-  ["host", "String"],
-  ["app", "String"],
-  ["datetime", "DateTime64(3)"],
-  ["level", "Int8"],
-  ["logger", "String"],
-  ["line", "UInt32"],
-  ["error", "String"],
-  ["message", "String"],
-  ["stacktrace", "String"],
-];
 
 /**
  * `Metric.write()` against `JSON.stringify` of the same row, and `logger.info()` with and

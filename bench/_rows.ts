@@ -15,6 +15,19 @@ export function createTable(table: string, engine = "MergeTree ORDER BY (host, t
     `ENGINE = ${engine}`;
 }
 
+/** The columns of `logsTableDdl()`, as `[name, type]`. */
+export const LOG_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ["category", "String"],
+  ["host", "String"],
+  ["app", "String"],
+  ["datetime", "DateTime64(3)"],
+  ["level", "Int8"],
+  ["logger", "String"],
+  ["line", "UInt32"],
+  ["error", "String"],
+  ["message", "String"],
+  ["stacktrace", "String"],
+];
 const METRICS = ["cpu.user", "cpu.system", "mem.used", "disk.read", "disk.write", "net.rx"];
 
 /** A benchmark row. */

@@ -9,20 +9,8 @@ import pino from "pino";
 import * as tusk from "../mod.ts";
 import * as logging from "../src/logging/mod.ts";
 import { fakeServer, initHoldingClient } from "./_fake_server.ts";
+import { LOG_COLUMNS } from "./_rows.ts";
 
-// The columns of logsTableDdl("bench.logs").
-const LOG_COLUMNS: ReadonlyArray<readonly [string, string]> = [
-  ["category", "String"],
-  ["host", "String"],
-  ["app", "String"],
-  ["datetime", "DateTime64(3)"],
-  ["level", "Int8"],
-  ["logger", "String"],
-  ["line", "UInt32"],
-  ["error", "String"],
-  ["message", "String"],
-  ["stacktrace", "String"],
-];
 const TABLES = ["capture", "plain", "console_capture", "console_plain", "filtered"];
 const server = fakeServer(Object.fromEntries(TABLES.map((t) => [`bench.${t}`, LOG_COLUMNS])));
 initHoldingClient(server);

@@ -29,6 +29,17 @@ globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Respo
   return realFetch(input, init);
 };
 
+// A client of the Worker's server, beside the example's own.
+function initClient(env: Env, options: tusk.InitOptions): void {
+  tusk.init({
+    url: env.CLICKHOUSE_URL,
+    user: env.CLICKHOUSE_USER,
+    password: env.CLICKHOUSE_PASSWORD,
+    database: env.CLICKHOUSE_DATABASE ?? "default",
+    ...options,
+  });
+}
+
 function json(value: unknown): Response {
   return new Response(JSON.stringify(value), { headers: { "content-type": "application/json" } });
 }
@@ -50,13 +61,7 @@ export default {
       });
     }
     if (path === "/__module_scope") {
-      tusk.init({
-        url: env.CLICKHOUSE_URL,
-        user: env.CLICKHOUSE_USER,
-        password: env.CLICKHOUSE_PASSWORD,
-        database: env.CLICKHOUSE_DATABASE ?? "default",
-        clientName: "module_scope",
-      });
+      initClient(env, { clientName: "module_scope" });
       moduleScope.requests.write({ path, method: "MODULE", status: 200 });
       moduleScope.hits.count({ path }, 5);
       ctx.waitUntil(tusk.getClient("module_scope")!.flush());
@@ -64,14 +69,7 @@ export default {
     }
     if (path === "/__gzip") {
       // compression: "gzip" uses the web's CompressionStream, which workerd has.
-      tusk.init({
-        url: env.CLICKHOUSE_URL,
-        user: env.CLICKHOUSE_USER,
-        password: env.CLICKHOUSE_PASSWORD,
-        database: env.CLICKHOUSE_DATABASE ?? "default",
-        clientName: "gzip",
-        compression: "gzip",
-      });
+      initClient(env, { clientName: "gzip", compression: "gzip" });
       const requests = tusk.metric({ table: "requests", clientName: "gzip" });
       for (let i = 0; i < 300; i++) requests.write({ path, method: "GZIP", status: i });
       await tusk.getClient("gzip")!.flush();
