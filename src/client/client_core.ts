@@ -1,13 +1,13 @@
 import { BufferBudget } from "../batching/buffer_budget.ts";
 import type { TableStats } from "../batching/table_stats.ts";
-import {
-  type BatchLimits,
-  type InsertSettings,
-  TableWriter,
-  type WriterHost,
-  type WriterOptions,
-  type WriterTable,
-} from "../batching/table_writer.ts";
+import { TableWriter } from "../batching/table_writer.ts";
+import type {
+  BatchLimits,
+  InsertSettings,
+  WriterHost,
+  WriterOptions,
+  WriterTable,
+} from "../batching/writer_host.ts";
 import { TuskError } from "../errors.ts";
 import { type Clock, systemClock } from "../runtime/clock.ts";
 import { readEnv } from "../runtime/env.ts";

@@ -1,0 +1,78 @@
+/**
+ * What a `TableWriter` is given: its client (the host), its table,
+ * its batching limits and options.
+ *
+ * @module
+ */
+
+import type { Clock } from "../runtime/clock.ts";
+import type { Connection, Settings } from "../transport/connection.ts";
+import type { BufferBudget } from "./buffer_budget.ts";
+
+/** When a table's rows are sent, and how many may wait. */
+export interface BatchLimits {
+  /** Longest a row waits before its batch is sent, in milliseconds. */
+  periodMs: number;
+  /** A batch is sent once it holds this many rows. */
+  maxRows: number;
+  /** A batch is sent once it holds this many bytes (approximately). */
+  maxBytes: number;
+  /** Most rows held for this table; past it the oldest are dropped and counted. */
+  maxBufferedRows: number;
+  /** First retry delay after a failed send, in milliseconds; doubles up to `retryMaxMs`. */
+  retryBaseMs: number;
+  /** Longest retry delay, in milliseconds. */
+  retryMaxMs: number;
+}
+
+/** What a `TableWriter` needs from its client. */
+export interface WriterHost {
+  /** The client's name. */
+  readonly name: string;
+  /** Time and timers. */
+  readonly clock: Clock;
+  /** The current connection, or `undefined` before `init`. */
+  connection(): Connection | undefined;
+  /** The database for tables named without one. */
+  database(): string;
+  /** The settings for inserts, filtered for the server's version. */
+  insertSettings(): Promise<InsertSettings>;
+  /** The client-wide memory budget every writer of the client shares. */
+  readonly budget: BufferBudget;
+  /** Env-tag values for String columns rows leave out. */
+  columnDefaults(columns: readonly string[]): Record<string, string>;
+  /**
+   * Reports a problem to `onError` or the original console; never throws.
+   * Reports with the same `key` (else the same message) are rate-limited together;
+   * a function making the error is called only when the report is delivered.
+   */
+  report(error: Error | (() => Error), key?: string): void;
+}
+
+/** The settings for inserts on the current server, and whether it deduplicates by token. */
+export interface InsertSettings {
+  /** Settings sent with every insert. */
+  settings: Settings;
+  /** Whether the server knows `insert_deduplication_token`. */
+  deduplicationTokens: boolean;
+}
+
+/** Options of a `TableWriter`. */
+export interface WriterOptions {
+  /**
+   * `"high"` (heartbeats): when the client's buffer is full, this table's rows
+   * are dropped only once no normal-priority row is left to drop.
+   * @default {"normal"}
+   */
+  priority?: "normal" | "high";
+}
+
+/** The table a writer serves, as given by the user. */
+export interface WriterTable {
+  /** The database, or `undefined` for the client's. */
+  readonly database: string | undefined;
+  /** The table's name. */
+  readonly tableName: string;
+  /** The column to fill with the write's time, if named. */
+  readonly timeColumn: string | undefined;
+}
