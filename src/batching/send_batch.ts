@@ -1,6 +1,6 @@
 import { TuskClickHouseError } from "../errors.ts";
 import type { Connection, Settings } from "../transport/connection.ts";
-import type { SentBatch } from "./_retry_queue.ts";
+import { charsOf, type SentBatch } from "./_retry_queue.ts";
 import { batchOfLines, type RowBatch } from "./line_buffer.ts";
 
 /** Where and how a batch is sent. */
@@ -23,7 +23,7 @@ export interface SendTarget {
 export interface SendOutcome {
   /** These rows were acknowledged. */
   written(rows: number, chars: number): void;
-  /** A request failed (each attempt, including those of halves). */
+  /** A request failed (each attempt, including those of the parts of a split batch). */
   failed(error: TuskClickHouseError): void;
   /** The server no longer matches the schema the rows were encoded for. */
   schemaChanged(): void;
@@ -40,10 +40,13 @@ export interface Undelivered {
 }
 
 /**
- * Sends one batch. When the server rejects its data, halves it until the bad
- * rows stand alone, delivers the rest and gives up only those. Halves carry
- * tokens derived from their batch's (`<token>.0`, `<token>.1`), so retrying a
- * half is as idempotent as retrying the whole.
+ * Sends one batch. When the server rejects its data, splits it until the bad
+ * rows stand alone, delivers the rest and gives up only those. Where the
+ * server names the row (`(at row N)`, as 18.x and current versions do), the
+ * batch is split around it: the rows before, that row alone, the rows after;
+ * otherwise it is halved. Parts carry tokens derived from their batch's
+ * (`<token>.0`, `<token>.1`, `<token>.2`), so retrying a part is as idempotent
+ * as retrying the whole.
  *
  * @param to Where and how.
  * @param batch The rows; cut into lines only if the server refuses them.
@@ -75,15 +78,37 @@ export async function sendBatch(
       on.rejected(lines[0]!, error);
       return undefined;
     }
-    const middle = lines.length >> 1;
-    const first = await sendBatch(to, batchOfLines(lines.slice(0, middle)), token + ".0", on);
-    const rest = batchOfLines(lines.slice(middle));
-    if (first !== undefined) {
-      const second = { lines: rest.lines(), start: 0, chars: rest.chars, token: token + ".1" };
-      return { error: first.error, batches: [...first.batches, second] };
+    let undelivered: Undelivered | undefined;
+    const parts = splitAround(lines, rowNamedBy(error));
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      const partToken = `${token}.${i}`;
+      if (undelivered !== undefined) {
+        // An earlier part could not be sent: the rest wait for the retry unsent.
+        undelivered.batches.push({ lines: part, start: 0, chars: charsOf(part), token: partToken });
+      } else {
+        undelivered = await sendBatch(to, batchOfLines(part), partToken, on);
+      }
     }
-    return await sendBatch(to, rest, token + ".1", on);
+    return undelivered;
   }
+}
+
+// The parts to send again: around the row the server named (1-based), or halves.
+function splitAround(lines: string[], row: number | undefined): string[][] {
+  if (row !== undefined && row >= 1 && row <= lines.length) {
+    const at = row - 1;
+    return [lines.slice(0, at), [lines[at]!], lines.slice(at + 1)].filter((p) => p.length > 0);
+  }
+  const middle = lines.length >> 1;
+  return [lines.slice(0, middle), lines.slice(middle)];
+}
+
+// The row a data error names, from the server's own text: "... (at row 4)".
+function rowNamedBy(error: TuskClickHouseError): number | undefined {
+  const text = error.cause instanceof Error ? error.cause.message : error.message;
+  const match = /\(at row (\d+)\)/.exec(text);
+  return match === null ? undefined : Number(match[1]);
 }
 
 // Data the server cannot parse or store, or a column that is no longer there:
