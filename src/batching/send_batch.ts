@@ -42,7 +42,7 @@ export interface Undelivered {
 /**
  * Sends one batch. When the server rejects its data, splits it until the bad
  * rows stand alone, delivers the rest and gives up only those. Where the
- * server names the row (`(at row N)`, as 18.x and current versions do), the
+ * server names the row (`(at row N)`, as 18.16 and 26.7 do for a parse error), the
  * batch is split around it: the rows before, that row alone, the rows after;
  * otherwise it is halved. Parts carry tokens derived from their batch's
  * (`<token>.0`, `<token>.1`, `<token>.2`), so retrying a part is as idempotent
