@@ -247,16 +247,7 @@ export class TableWriter implements BudgetMember {
     const freed = this.#dropOldest(rows, chars);
     if (freed === 0) return;
     this.#drop("buffer_full", freed);
-    const budget = this.#host.budget;
-    this.#report(
-      () =>
-        new TuskError(
-          `Cannot buffer rows for "${this.name}": client "${this.#host.name}" holds ${budget.rows} rows ` +
-            `(${budget.limits.maxRows} at most) and ${budget.chars} bytes (${budget.limits.maxChars}); ` +
-            `dropped the oldest; ${this.#dropped.buffer_full} dropped so far`,
-        ),
-      `budget:${this.name}`,
-    );
+    this.#reportBudgetDrop("oldest");
   }
 
   /** This table's delivery figures. */
@@ -477,13 +468,18 @@ export class TableWriter implements BudgetMember {
   // The client's budget refused a new row (drop_newest, or nothing older to drop).
   #dropNewest(): void {
     this.#drop("buffer_full", 1);
+    this.#reportBudgetDrop("newest");
+  }
+
+  // The client's budget made this table drop rows: one report per window, made only when sent.
+  #reportBudgetDrop(which: "oldest" | "newest"): void {
     const budget = this.#host.budget;
     this.#report(
       () =>
         new TuskError(
           `Cannot buffer rows for "${this.name}": client "${this.#host.name}" holds ${budget.rows} rows ` +
             `(${budget.limits.maxRows} at most) and ${budget.chars} bytes (${budget.limits.maxChars}); ` +
-            `dropped the newest; ${this.#dropped.buffer_full} dropped so far`,
+            `dropped the ${which}; ${this.#dropped.buffer_full} dropped so far`,
         ),
       `budget:${this.name}`,
     );
