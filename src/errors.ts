@@ -114,6 +114,8 @@ export interface TuskClickHouseErrorDetails {
   queryId?: string;
   /** How long the server asked to wait before retrying (`Retry-After`), in milliseconds. */
   retryAfterMs?: number;
+  /** The input row a parse error names (1-based), when the server names one. */
+  row?: number;
   /** The underlying error, if any. */
   cause?: unknown;
 }
@@ -144,6 +146,11 @@ export class TuskClickHouseError extends TuskError {
   readonly queryId: string | undefined;
   /** How long the server asked to wait before retrying (`Retry-After`), in milliseconds. */
   readonly retryAfterMs: number | undefined;
+  /**
+   * The input row of the insert a parse error names (`(at row N)`, 1-based), when
+   * the server names one: a refused batch is split around it.
+   */
+  readonly row: number | undefined;
 
   /**
    * Creates the error from its classified parts.
@@ -160,5 +167,6 @@ export class TuskClickHouseError extends TuskError {
     this.retryable = details.retryable;
     this.queryId = details.queryId;
     this.retryAfterMs = details.retryAfterMs;
+    this.row = details.row;
   }
 }

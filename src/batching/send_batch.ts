@@ -79,7 +79,7 @@ export async function sendBatch(
       return undefined;
     }
     let undelivered: Undelivered | undefined;
-    const parts = splitAround(lines, rowNamedBy(error));
+    const parts = splitAround(lines, error.row);
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!;
       const partToken = `${token}.${i}`;
@@ -102,13 +102,6 @@ function splitAround(lines: string[], row: number | undefined): string[][] {
   }
   const middle = lines.length >> 1;
   return [lines.slice(0, middle), lines.slice(middle)];
-}
-
-// The row a data error names, from the server's own text: "... (at row 4)".
-function rowNamedBy(error: TuskClickHouseError): number | undefined {
-  const text = error.cause instanceof Error ? error.cause.message : error.message;
-  const match = /\(at row (\d+)\)/.exec(text);
-  return match === null ? undefined : Number(match[1]);
 }
 
 // Data the server cannot parse or store, or a column that is no longer there:

@@ -125,6 +125,7 @@ export function classifyError(
     retryable: isRetryable(code, facts.status),
     queryId,
     retryAfterMs: parseRetryAfter(facts.retryAfter),
+    row: parsed.row,
     cause: error,
   });
 }

@@ -6,9 +6,13 @@ export interface ErrorText {
   type?: string;
   /** The human part of the message. */
   message: string;
+  /** The input row a parse error names (`(at row N)`, 1-based), when it names one. */
+  row?: number;
 }
 
 const CODE = /Code: (\d+)/;
+// Both generations name the input row of a parse error: "...: (at row 4)".
+const ROW = /\(at row (\d+)\)/;
 // Modern: "Code: 60. DB::Exception: Table x does not exist. (UNKNOWN_TABLE) (version 26.7.1)"
 const MODERN = /DB::Exception: ([\s\S]*?)\s*\(([A-Z][A-Z0-9_]{2,})\)(?: \(version [^)]*\))?\s*$/;
 // 18.x: "Code: 60, e.displayText() = DB::Exception: Table x doesn't exist., e.what() = DB::Exception"
@@ -26,14 +30,18 @@ const MAX_MESSAGE = 2000;
 export function parseErrorText(text: string): ErrorText {
   const trimmed = text.trim();
   const code = CODE.exec(trimmed);
+  const row = ROW.exec(trimmed);
+  const at = row ? { row: Number(row[1]) } : {};
   const modern = MODERN.exec(trimmed);
   if (modern) {
-    return { code: code ? Number(code[1]) : undefined, type: modern[2], message: clip(modern[1]) };
+    const type = modern[2];
+    return { code: code ? Number(code[1]) : undefined, type, message: clip(modern[1]), ...at };
   }
   const legacy = LEGACY.exec(trimmed);
   return {
     code: code ? Number(code[1]) : undefined,
     message: clip(legacy ? legacy[1] : trimmed),
+    ...at,
   };
 }
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as tusk from "../../mod.ts";
 import * as tuskYaml from "../../src/config/mod.ts";
+import { FakeClickHouse } from "../_helpers/fake_clickhouse.ts";
 
 function problemsOf(fn: () => unknown): string {
   try {
@@ -75,16 +76,11 @@ Deno.test("forYaml() passes compression to init(), and names a value it does not
     'c.yml: compression: expected "none" | "gzip", got "zstd"',
   );
   // The file's compression reaches init(): a large insert goes out gzipped.
+  const server = new FakeClickHouse([["s", "String"]]);
   const encodings: (string | null)[] = [];
   const fake: typeof fetch = (input, init) => {
-    const query = new URL(input instanceof Request ? input.url : String(input)).searchParams;
     encodings.push(new Headers(init?.headers).get("content-encoding"));
-    const body = typeof init?.body === "string" ? init.body : "";
-    if (body.includes("system.columns") || query.get("query")?.includes("system.columns")) {
-      const column = JSON.stringify({ name: "s", type: "String", default_kind: "" });
-      return Promise.resolve(new Response(column + "\n"));
-    }
-    return Promise.resolve(new Response(""));
+    return server.fetch(input, init);
   };
   const setup = tuskYaml.forYaml("url: http://ch.invalid:8123\ncompression: gzip", {
     env: {},
