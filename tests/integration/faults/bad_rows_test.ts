@@ -91,6 +91,8 @@ forEachEngine("faults: bad rows mixed into good ones: every good row arrives", a
     assert.equal(Number(got!.big), 0, "no bad row stored");
     assert.equal(thrown + (s.dropped.invalid ?? 0), BAD, "every bad row refused and counted");
     assert.equal(s.dropped.rejected, 20, "the server's rejects isolated and counted");
+    // Both engines name the refused row, so each costs its batch's request and its own.
+    assert.ok(s.failedBatches <= 2 * 20, `${s.failedBatches} failed requests for 20 refused rows`);
     assert.equal(Number(got!.n), GOOD + 2000 - 20, "every good row arrived");
     assert.equal(Number(got!.u), GOOD + 2000 - 20, "once");
     assert.ok(errors.some((x) => x instanceof tusk.TuskValidationError), "early rows reported");
