@@ -2,7 +2,7 @@
 
 /** One measured figure. */
 export interface Sample {
-  kind: "e2e" | "memory" | "batch" | "columns" | "tables";
+  kind: "e2e" | "phase" | "memory" | "batch" | "columns" | "tables";
   /** Rows. */
   n: number;
   /** What was measured. */

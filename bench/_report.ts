@@ -61,6 +61,26 @@ function roundRatio(
   };
 }
 
+// The phases of one size: Tusk's writes and flush, insert()'s encoding and the rest of it.
+function phaseRows(raw: Sample[], n: number): Array<[string, number]> {
+  const of = (name: string) =>
+    raw.filter((s) => s.kind === "phase" && s.n === n && s.name === name);
+  const stringify = of("insert(): JSON.stringify of every row");
+  if (stringify.length === 0) return [];
+  const rest = raw
+    .filter((s) => s.kind === "e2e" && s.n === n && s.name === "client-web insert()")
+    .flatMap((x) => {
+      const y = stringify.find((s) => s.round === x.round);
+      return y === undefined ? [] : [x.ms - y.ms];
+    });
+  return [
+    ["Tusk: every write()", median(of("Tusk: every write()").map((s) => s.ms))],
+    ["Tusk: flush()", median(of("Tusk: flush()").map((s) => s.ms))],
+    ["insert(): JSON.stringify of every row", median(stringify.map((s) => s.ms))],
+    ["insert(): the rest (sending, the server)", median(rest)],
+  ];
+}
+
 const range = (r: { low: number; high: number }) => `${fmt(r.low, 2)}-${fmt(r.high, 2)}`;
 const each = (r: { all: number[] }) => r.all.map((x) => fmt(x, 2)).join(", ");
 
@@ -117,6 +137,17 @@ export function renderReport(run: RunFigures): string {
       ]),
     ));
     out.push("");
+    const phases = phaseRows(raw, n);
+    if (phases.length > 0) {
+      out.push(
+        "Where the time goes (medians over the rounds): Tusk's `write() + flush()` run split at " +
+          "the flush, and `insert()`'s encoding (`JSON.stringify` of every row, joined, as its " +
+          "encoder does) timed on its own; the rest of `insert()` is its time minus that, per round.",
+        "",
+        table(["phase", "time (ms)"], phases.map(([name, ms]) => [name, fmt(ms)])),
+        "",
+      );
+    }
     const tusks = rows.filter((s) => s.name.startsWith("Tusk") && !s.name.includes("gzip"));
     const best = tusks.reduce((a, b) => (b.ms < a.ms ? b : a)).name;
     const curlRatio = toCurl(best);

@@ -141,9 +141,15 @@ try {
       ) => [k, tusk.metric({ table: "bench.m", clientName: c })]),
     );
     for (const m of Object.values(metrics)) await m.ready();
+    // The phases of the last writeAll run: every write(), then the flush.
+    const phases = { writeMs: 0, flushMs: 0 };
     const writeAll = (m: tusk.Metric) => async () => {
+      const start = performance.now();
       for (let i = 0; i < n; i++) m.write(forTusk[i]!);
+      const written = performance.now();
       await m.flush();
+      phases.writeMs = written - start;
+      phases.flushMs = performance.now() - written;
     };
     // An application that yields to its event loop now and then (here every 10,000 rows), so
     // batches are sent while it keeps writing.
@@ -170,7 +176,35 @@ try {
         const count = Number(await sql("SELECT count() FROM bench.m"));
         if (count !== n) throw new Error(`${name}: ${count} rows stored, expected ${n}`);
         samples.push({ kind: "e2e", n, name, ms, bytes, round });
+        if (name === "Tusk write() + flush()") {
+          samples.push({
+            kind: "phase",
+            n,
+            name: "Tusk: every write()",
+            ms: phases.writeMs,
+            bytes,
+            round,
+          });
+          samples.push({
+            kind: "phase",
+            n,
+            name: "Tusk: flush()",
+            ms: phases.flushMs,
+            bytes,
+            round,
+          });
+        }
       }
+      // What insert() does before it sends: JSON.stringify of every row, joined (its encoder's work).
+      const stringifyMs = await timed(() => plain.map((r) => JSON.stringify(r) + "\n").join(""));
+      samples.push({
+        kind: "phase",
+        n,
+        name: "insert(): JSON.stringify of every row",
+        ms: stringifyMs,
+        bytes,
+        round,
+      });
     }
     for (const c of Object.values(clients)) await tusk.getClient(c)?.close();
   }
