@@ -8,6 +8,7 @@
 import pino from "pino";
 import * as tusk from "../mod.ts";
 import * as logging from "../src/logging/mod.ts";
+import { captureCaller } from "../src/logging/caller.ts";
 import { fakeServer, initHoldingClient } from "./_fake_server.ts";
 import { LOG_COLUMNS } from "./_rows.ts";
 
@@ -115,6 +116,15 @@ function captureOneFrame(): void {
 }
 Deno.bench("Error.captureStackTrace, 1 frame, unread (engine cost alone)", RUN, () => {
   captureOneFrame();
+});
+
+// The whole capture a log call makes: one frame, its file and line read.
+function findCaller(): unknown {
+  const found = captureCaller(findCaller);
+  return found;
+}
+Deno.bench("captureCaller(): 1 frame, file and line read", RUN, () => {
+  findCaller();
 });
 
 const filtered = activate("filtered", { level: "warning" });
