@@ -13,13 +13,6 @@ export interface SentBatch {
   token: string;
 }
 
-/** Sums the lengths of `lines`. */
-export function charsOf(lines: readonly string[]): number {
-  let chars = 0;
-  for (const line of lines) chars += line.length;
-  return chars;
-}
-
 /**
  * Batches waiting to be sent again, oldest first. A batch keeps its rows and
  * its token together, so a retry after a lost response is the same insert and

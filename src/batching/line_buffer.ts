@@ -145,13 +145,15 @@ export interface RowBatch {
  * @param chars Their total length, if known.
  * @returns The batch.
  */
-export function batchOfLines(lines: string[], chars?: number): RowBatch {
-  let total = chars;
-  if (total === undefined) {
-    total = 0;
-    for (let i = 0; i < lines.length; i++) total += lines[i]!.length;
-  }
-  return { rows: lines.length, chars: total, pieces: () => lines, lines: () => lines };
+export function batchOfLines(lines: string[], chars: number = charsOf(lines)): RowBatch {
+  return { rows: lines.length, chars, pieces: () => lines, lines: () => lines };
+}
+
+/** Sums the lengths of `lines`. */
+export function charsOf(lines: readonly string[]): number {
+  let chars = 0;
+  for (const line of lines) chars += line.length;
+  return chars;
 }
 
 /** Lines `first` to `last` (exclusive) of a group: its text from `from` to `to`. */

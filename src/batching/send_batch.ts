@@ -1,7 +1,7 @@
 import { TuskClickHouseError } from "../errors.ts";
 import type { Connection, Settings } from "../transport/connection.ts";
-import { charsOf, type SentBatch } from "./_retry_queue.ts";
-import { batchOfLines, type RowBatch } from "./line_buffer.ts";
+import type { SentBatch } from "./_retry_queue.ts";
+import { batchOfLines, charsOf, type RowBatch } from "./line_buffer.ts";
 
 /** Where and how a batch is sent. */
 export interface SendTarget {

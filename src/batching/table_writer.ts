@@ -3,7 +3,7 @@ import type { TimerHandle } from "../runtime/clock.ts";
 import { describeTable } from "../schema/describe_table.ts";
 import { RowEncoder, type RowTemplate } from "../schema/row_encoder.ts";
 import { quoteIdentifier } from "../transport/quote.ts";
-import { charsOf, RetryQueue } from "./_retry_queue.ts";
+import { RetryQueue } from "./_retry_queue.ts";
 import type { BudgetMember } from "./buffer_budget.ts";
 import { FlushGate } from "./flush_gate.ts";
 import { batchOfLines, LineBuffer, type RowBatch } from "./line_buffer.ts";
@@ -41,7 +41,6 @@ export class TableWriter implements BudgetMember {
   #timer: TimerHandle | undefined;
   #failures = 0;
   #inFlight = 0;
-  #inFlightChars = 0;
   #closed = false;
   readonly #stats = {
     written: 0,
@@ -411,7 +410,6 @@ export class TableWriter implements BudgetMember {
       }
       if (batch.rows === 0) continue;
       this.#inFlight += batch.rows;
-      this.#inFlightChars += batch.chars;
       let failed: Undelivered | undefined;
       try {
         const target: SendTarget = {
@@ -425,12 +423,11 @@ export class TableWriter implements BudgetMember {
         failed = await sendBatch(target, batch, token, this.#outcome);
       } finally {
         this.#inFlight -= batch.rows;
-        this.#inFlightChars -= batch.chars;
       }
       if (failed !== undefined) {
         const rows = failed.batches.reduce((n, b) => n + b.lines.length, 0);
         if (this.#closed) {
-          this.#host.budget.change(-rows, -charsOf(failed.batches.flatMap((b) => b.lines)));
+          this.#host.budget.change(-rows, -failed.batches.reduce((n, b) => n + b.chars, 0));
         } else {
           this.#retry.unshift(failed.batches);
           this.#stats.retried += rows;
