@@ -107,12 +107,17 @@ export class RowEncoder {
     for (let i = 0; i < defaults.length; i++) {
       if (row[defaults[i]![0]] !== undefined) givesDefault = true;
     }
+    // The cached head carries every env tag; any other opening leaves them to the end.
     let line: string;
+    let headHasDefaults = false;
     const given = time === undefined ? undefined : row[time.name];
     if (time === undefined) line = "";
     else if (given !== undefined) line = time.first + time.text(given);
     else if (givesDefault) line = time.first + time.text(typeof now === "number" ? now : now());
-    else line = this.#headAt(typeof now === "number" ? now : now());
+    else {
+      line = this.#headAt(typeof now === "number" ? now : now());
+      headHasDefaults = true;
+    }
     // Rows of one table mostly come with their keys in one order: the column
     // found for the key at each position is remembered and reused while the
     // key there is the same, sparing a map lookup per value.
@@ -134,7 +139,7 @@ export class RowEncoder {
       if (value === undefined || column === time) continue;
       line = line === "" ? column.first + column.text(value) : line + column.piece(value);
     }
-    if (givesDefault || time === undefined) {
+    if (!headHasDefaults) {
       for (let i = 0; i < defaults.length; i++) {
         const [name, piece] = defaults[i]!;
         if (row[name] !== undefined) continue;

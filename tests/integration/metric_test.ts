@@ -193,6 +193,37 @@ forEachEngine(
 );
 
 forEachEngine(
+  "metric() fills TUSK_<COLUMN> env tags also for a row that gives its own time",
+  async (engine) => {
+    const db = await freshDatabase(engine, "envtime");
+    await sql(
+      engine,
+      `CREATE TABLE ${db}.t (datetime DateTime, host String, region String, v UInt8) ENGINE = Memory`,
+    );
+    const clientName = uniqueClient("envtime");
+    connect(engine, clientName, { env: { TUSK_HOST: "box-1", TUSK_REGION: "eu" } });
+    try {
+      const t = tusk.metric({ table: `${db}.t`, clientName });
+      const time = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
+      t.write({ v: 1, datetime: time });
+      t.write({ v: 2, datetime: time, region: "given" });
+      await t.flush();
+      const rows = await selectRows(
+        engine,
+        `SELECT toUnixTimestamp(datetime) AS s, host, region, v FROM ${db}.t ORDER BY v`,
+      );
+      const s = time.getTime() / 1000;
+      assert.deepEqual(rows, [
+        { s, host: "box-1", region: "eu", v: 1 },
+        { s, host: "box-1", region: "given", v: 2 },
+      ]);
+    } finally {
+      await tusk.close();
+    }
+  },
+);
+
+forEachEngine(
   'metric() with envTags "bare" reads the bare column name, as the original did',
   async (engine) => {
     const db = await freshDatabase(engine, "envbare");

@@ -44,6 +44,37 @@ Deno.test("RowEncoder.encode() fills the time column first and the env tags a ro
   assert.equal(asked, 1);
 });
 
+Deno.test("RowEncoder.encode() fills the env tags a row leaves out when it gives its own time", async (t) => {
+  const encoder = new RowEncoder(METRIC, {
+    table: "db.m",
+    defaults: { host: "box-1", category: "web" },
+  });
+  await t.step("no tag given: every tag filled", () => {
+    assert.deepEqual(parse(encoder.encode({ time: 5, value: 0.5 }, NOW)), {
+      time: 5,
+      host: "box-1",
+      category: "web",
+      value: 0.5,
+    });
+  });
+  await t.step("one tag given: the other filled, the given one kept", () => {
+    assert.deepEqual(parse(encoder.encode({ value: 1, category: "db", time: 6 }, NOW)), {
+      time: 6,
+      host: "box-1",
+      category: "db",
+      value: 1,
+    });
+  });
+  await t.step("the same row without its time gets the same tags", () => {
+    assert.deepEqual(parse(encoder.encode({ value: 0.5 }, NOW)), {
+      time: NOW,
+      host: "box-1",
+      category: "web",
+      value: 0.5,
+    });
+  });
+});
+
 Deno.test("RowEncoder.encode() gives the same text for a repeated value, and still checks each one", () => {
   const encoder = new RowEncoder(columns({ s: "String", n: "UInt8" }), { table: "db.t" });
   const first = encoder.encode({ n: 1, s: "repeated" }, NOW);
