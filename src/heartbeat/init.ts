@@ -87,8 +87,9 @@ export interface HeartbeatHandle {
  * Workers there is no loop: `init` writes one `main` beat; call it from each
  * `scheduled` invocation and flush with `ctx.waitUntil(tusk.flush())`.
  *
- * Heartbeats get their own table, so their own buffer: rows of busier tables
- * can never push them out.
+ * Heartbeats get their own table and high priority in the client's memory
+ * cap: when it is full, rows of other tables are dropped first, whatever
+ * `buffer.onFull` says, so a busy or unreachable server does not silence them.
  *
  * @param options Table, app name, period, timeout, columns and batching.
  * @returns The handle, to `stop()` it.
@@ -110,7 +111,8 @@ export function init(options: HeartbeatInitOptions): HeartbeatHandle {
   const app = o.appName ?? requireAppName(client.env, "heartbeat.init()");
   const heartbeat = Heartbeat.start({
     client,
-    writer: client.writer(o.table, o.batching),
+    // High priority: a full client buffer drops other tables' rows before a beat.
+    writer: client.writer(o.table, o.batching, { priority: "high" }),
     app,
     columns: o.columns,
     periodMs: o.periodMs,

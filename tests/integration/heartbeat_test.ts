@@ -207,3 +207,89 @@ forEachEngine("heartbeat loop does not keep a Deno process from exiting", async 
   const rows = await beats(engine, db, "short_lived");
   assert.deepEqual(rows.map((r) => [r.task, r.sequence]), [["main", 0]], "sent at exit");
 });
+
+// A client whose buffer holds `maxRows` rows, with a table of plain events beside the heartbeats;
+// nothing is sent until the test flushes (fake clock, long batching periods).
+async function crowdedClient(
+  engine: TestEngine,
+  prefix: string,
+  onFull: "drop_oldest" | "drop_newest",
+) {
+  const db = await heartbeatTable(engine, prefix);
+  await sql(engine, `CREATE TABLE ${db}.events (id UInt32) ENGINE = Memory`);
+  const clock = new tusk.FakeClock(recentStart());
+  const clientName = connectHb(engine, {
+    clock,
+    buffer: { maxRows: 10, onFull },
+    batching: { period: 3600 },
+  });
+  const events = tusk.metric({ table: `${db}.events`, clientName });
+  await events.ready();
+  return { db, clock, clientName, events };
+}
+
+function statsOf(clientName: string, table: string): tusk.TableStats {
+  return tusk.stats()[`${clientName}/${table}`]!;
+}
+
+forEachEngine(
+  'heartbeat beats are buffered when a full client buffer refuses new rows (onFull: "drop_newest")',
+  async (engine) => {
+    const { db, clientName, events } = await crowdedClient(engine, "hb_full_newest", "drop_newest");
+    try {
+      for (let id = 0; id < 10; id++) events.write({ id }); // the buffer is full
+      events.write({ id: 10 }); // refused, as drop_newest says
+      heartbeat.init({ table: `${db}.heartbeats`, appName: "a", clientName });
+      heartbeat.beat({ task: "scan_disk", clientName });
+      heartbeat.beat({ task: "scan_disk", clientName });
+      await tusk.flush();
+      assert.deepEqual(
+        (await beats(engine, db)).map((r) => [r.task, r.sequence]).sort(),
+        [["main", 0], ["scan_disk", 0], ["scan_disk", 1]],
+      );
+      assert.deepEqual(statsOf(clientName, `${db}.heartbeats`).dropped, {});
+      // Each beat took the place of an event: every event is stored or counted as dropped.
+      const stored = await selectRows(engine, `SELECT id FROM ${db}.events`);
+      assert.equal(stored.length, 10 - 3);
+      assert.deepEqual(statsOf(clientName, `${db}.events`).dropped, { buffer_full: 1 + 3 });
+    } finally {
+      await tusk.close();
+    }
+  },
+);
+
+forEachEngine(
+  'heartbeat beats are not evicted for other tables\' rows (onFull: "drop_oldest")',
+  async (engine) => {
+    const { db, clock, clientName, events } = await crowdedClient(
+      engine,
+      "hb_full_oldest",
+      "drop_oldest",
+    );
+    try {
+      heartbeat.init({
+        table: `${db}.heartbeats`,
+        appName: "a",
+        clientName,
+        heartbeatPeriod: 1,
+        batching: { period: 3600 },
+      });
+      await clock.tick(7000); // 8 beats held: the table holding the most rows
+      for (let id = 0; id < 5; id++) events.write({ id });
+      await tusk.flush();
+      assert.deepEqual(
+        (await beats(engine, db)).map((r) => r.sequence),
+        [0, 1, 2, 3, 4, 5, 6, 7],
+      );
+      assert.deepEqual(statsOf(clientName, `${db}.heartbeats`).dropped, {});
+      // The events made room among themselves: the newest 2 kept, the 3 oldest dropped.
+      assert.deepEqual(await selectRows(engine, `SELECT id FROM ${db}.events ORDER BY id`), [
+        { id: 3 },
+        { id: 4 },
+      ]);
+      assert.deepEqual(statsOf(clientName, `${db}.events`).dropped, { buffer_full: 3 });
+    } finally {
+      await tusk.close();
+    }
+  },
+);
