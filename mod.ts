@@ -35,6 +35,6 @@ export {
   TuskValidationError,
 } from "./src/errors.ts";
 export { TuskConfigError } from "./src/config/config_error.ts";
-export type { ConfigProblem } from "./src/config/format_issues.ts";
+export type { ConfigProblem } from "./src/validation/format_issues.ts";
 export { type Clock, systemClock, type TimerHandle } from "./src/runtime/clock.ts";
 export { FakeClock } from "./src/runtime/fake_clock.ts";

@@ -1,8 +1,8 @@
 import * as v from "valibot";
 import type { BufferLimits } from "../batching/buffer_budget.ts";
 import type { Clock } from "../runtime/clock.ts";
-import { formatIssues } from "../config/format_issues.ts";
-import { nonEmpty, positiveInt, seconds } from "./_schema_parts.ts";
+import { formatIssues } from "../validation/format_issues.ts";
+import { nonEmpty, positiveInt, seconds } from "../validation/schema_parts.ts";
 
 /** The client-wide memory cap when `init()` does not set one. */
 export const DEFAULT_BUFFER: BufferLimits = {

@@ -1,5 +1,5 @@
 import { TuskError } from "../errors.ts";
-import type { ConfigProblem } from "./format_issues.ts";
+import type { ConfigProblem } from "../validation/format_issues.ts";
 
 /**
  * A configuration (YAML text, file or object) that cannot be used. Every

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { nonEmpty, positiveInt, seconds } from "../client/_schema_parts.ts";
+import { nonEmpty, positiveInt, seconds } from "../validation/schema_parts.ts";
 
 const name = nonEmpty;
 const count = positiveInt;

@@ -8,7 +8,7 @@ import * as logging from "../logging/mod.ts";
 import { readEnv } from "../runtime/env.ts";
 import { TuskConfigError } from "./config_error.ts";
 import { type ConfigBatching, ConfigSchema, type TuskConfig } from "./config_schema.ts";
-import { type ConfigProblem, configProblems } from "./format_issues.ts";
+import { type ConfigProblem, configProblems } from "../validation/format_issues.ts";
 import { interpolate } from "./interpolate.ts";
 
 /** Options of {@linkcode forConfig}, {@linkcode forYaml} and `forYamlFile`. */

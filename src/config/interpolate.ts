@@ -1,4 +1,4 @@
-import type { ConfigProblem } from "./format_issues.ts";
+import type { ConfigProblem } from "../validation/format_issues.ts";
 
 const PLACEHOLDER = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 const WHOLE = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;

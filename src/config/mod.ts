@@ -16,4 +16,4 @@
 export { forYaml, forYamlFile } from "./for_yaml.ts";
 export { type ConfigOptions, forConfig, type TuskSetup } from "./for_config.ts";
 export { TuskConfigError } from "./config_error.ts";
-export type { ConfigProblem } from "./format_issues.ts";
+export type { ConfigProblem } from "../validation/format_issues.ts";

@@ -1,8 +1,8 @@
 // Validation of counter() options, with valibot.
 import * as v from "valibot";
 import { type BatchingOptions, parseBatching } from "../client/options.ts";
-import { formatIssues } from "../config/format_issues.ts";
-import { nonEmpty } from "../client/_schema_parts.ts";
+import { formatIssues } from "../validation/format_issues.ts";
+import { nonEmpty } from "../validation/schema_parts.ts";
 import { Table } from "../table.ts";
 
 const name = nonEmpty;

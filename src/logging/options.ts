@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { type BatchingOptions, parseBatching } from "../client/options.ts";
-import { formatIssues } from "../config/format_issues.ts";
+import { formatIssues } from "../validation/format_issues.ts";
 import { Table } from "../table.ts";
 import { LEVEL_NAMES, levelNumber, type LogLevel } from "./levels.ts";
 import type { LogColumns } from "./log_sink.ts";

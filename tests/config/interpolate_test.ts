@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ConfigProblem } from "../../src/config/format_issues.ts";
+import type { ConfigProblem } from "../../src/validation/format_issues.ts";
 import { interpolate } from "../../src/config/interpolate.ts";
 
 const env: Record<string, string> = { HOST: "ch.example", PORT: "8443", SECURE: "true", EMPTY: "" };

@@ -1,7 +1,8 @@
 import * as v from "valibot";
 
-// Valibot pieces shared by init()'s options and the YAML configuration, so
-// both accept the same durations, counts and names.
+// Valibot pieces shared by the option parsers of every layer (init(), metric,
+// counter, heartbeat, logging) and the YAML configuration, so all of them
+// accept the same durations, counts and names.
 
 /** A duration in seconds: finite, not negative. */
 export const seconds = v.pipe(v.number(), v.finite(), v.minValue(0));
