@@ -31,8 +31,10 @@ export {
   TuskClickHouseError,
   type TuskClickHouseErrorDetails,
   TuskError,
+  TuskFlushError,
   type TuskValidationDetails,
   TuskValidationError,
+  type UndeliveredTable,
 } from "./src/errors.ts";
 export { TuskConfigError } from "./src/config/config_error.ts";
 export type { ConfigProblem } from "./src/validation/format_issues.ts";

@@ -170,3 +170,57 @@ export class TuskClickHouseError extends TuskError {
     this.row = details.row;
   }
 }
+
+/** One table a flush could not deliver: its name, the rows it still holds, and why. */
+export interface UndeliveredTable {
+  /** The table as `"database.table"`. */
+  table: string;
+  /** Rows of the table still held (buffered, waiting for a retry or in flight). */
+  rows: number;
+  /** Why the last attempt failed. */
+  error: Error;
+}
+
+/**
+ * A flush that ended with rows not yet acknowledged: which tables, how many
+ * rows each still holds, why, and whether they are kept for a later retry.
+ *
+ * @example
+ * ```ts
+ * import * as tusk from "@tusk/clickhouse";
+ * try {
+ *   await tusk.flush();
+ * } catch (error) {
+ *   if (error instanceof tusk.TuskFlushError) {
+ *     for (const t of error.tables) console.log(t.table, t.rows, t.error.message);
+ *   }
+ * }
+ * ```
+ */
+export class TuskFlushError extends TuskError {
+  /** The client's name. */
+  readonly client: string;
+  /** Every table with rows still held. */
+  readonly tables: readonly UndeliveredTable[];
+  /** Whether the rows are kept and retried in the background (`false`: the client was closed). */
+  readonly retrying: boolean;
+
+  /**
+   * @param client The client's name.
+   * @param tables The tables with rows still held.
+   * @param retrying Whether those rows are kept for a later retry.
+   */
+  constructor(client: string, tables: readonly UndeliveredTable[], retrying: boolean) {
+    const fate = retrying ? "kept and retried in the background" : "given up";
+    super(
+      `Cannot flush client "${client}": ` +
+        tables.map((t) => `"${t.table}": ${t.rows} rows still held (${fate}): ${t.error.message}`)
+          .join("; "),
+      { cause: tables[0]?.error },
+    );
+    this.name = "TuskFlushError";
+    this.client = client;
+    this.tables = tables;
+    this.retrying = retrying;
+  }
+}

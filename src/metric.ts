@@ -1,5 +1,7 @@
+import { writableOf, writeAll } from "./batching/bulk_write.ts";
 import type { TableWriter } from "./batching/table_writer.ts";
 import { clientSlot } from "./client/registry.ts";
+import { TuskFlushError } from "./errors.ts";
 import { type BatchingOptions, parseBatching } from "./client/options.ts";
 import { Table } from "./table.ts";
 
@@ -31,16 +33,19 @@ export class Metric {
   /** The table written into. */
   readonly table: Table;
   readonly #writer: TableWriter;
+  readonly #client: string;
 
   /**
    * Use {@linkcode metric}.
    *
    * @param table The table.
    * @param writer The table's writer.
+   * @param client The client's name.
    */
-  constructor(table: Table, writer: TableWriter) {
+  constructor(table: Table, writer: TableWriter, client = "default") {
     this.table = table;
     this.#writer = writer;
+    this.#client = client;
   }
 
   /**
@@ -56,6 +61,56 @@ export class Metric {
   }
 
   /**
+   * Writes every row, never dropping one: while the client's buffer is full
+   * it waits for inserts to make room, and batches go out meanwhile. Use it
+   * for bulk loads; `write` stays synchronous and drops the oldest rows when
+   * the buffer is full.
+   *
+   * @param rows The rows, an `Iterable` or `AsyncIterable`.
+   * @returns Resolves once every row is buffered or sent (then `flush()` to
+   * wait for ClickHouse's acknowledgement).
+   * @throws {TuskValidationError} For the first row the table cannot hold,
+   * after the rows before it were taken; the message says which row.
+   * @throws {TuskError} When the table's schema cannot be read.
+   *
+   * @example
+   * ```ts
+   * import * as tusk from "@tusk/clickhouse";
+   * const cpu = tusk.metric("system.cpu");
+   * function* rows() {
+   *   for (let i = 0; i < 1_000_000; i++) yield { region: "Tokyo", instance_id: `i-${i}`, usage: 0.5 };
+   * }
+   * await cpu.writeAll(rows());
+   * await tusk.flush();
+   * ```
+   */
+  writeAll(
+    rows:
+      | Iterable<Readonly<Record<string, unknown>>>
+      | AsyncIterable<Readonly<Record<string, unknown>>>,
+  ): Promise<void> {
+    return writeAll(this.#writer, rows);
+  }
+
+  /**
+   * A `WritableStream` of rows into this table, with backpressure (a write
+   * waits while the buffer is full); closing the stream flushes this metric.
+   *
+   * @returns The stream.
+   *
+   * @example
+   * ```ts
+   * import * as tusk from "@tusk/clickhouse";
+   * const cpu = tusk.metric("system.cpu");
+   * const rows = ReadableStream.from([{ region: "Tokyo", instance_id: "ABC", usage: 0.43 }]);
+   * await rows.pipeTo(cpu.writable());
+   * ```
+   */
+  writable(): WritableStream<Readonly<Record<string, unknown>>> {
+    return writableOf(this.#writer);
+  }
+
+  /**
    * Resolves once the table's schema is known (after `init()`).
    *
    * @throws {TuskError} When the table cannot be described (missing, no access).
@@ -65,12 +120,24 @@ export class Metric {
   }
 
   /**
-   * Sends this table's buffered rows; resolves once ClickHouse acknowledged them.
+   * Sends this table's buffered rows; resolves once ClickHouse acknowledged
+   * them, retrying failures that may pass within the client's `flushTimeout`.
    *
-   * @throws {TuskError} When they could not be delivered (they stay buffered).
+   * @throws {TuskFlushError} Saying how many rows are still held and why
+   * (its `cause` is the last failure); they stay buffered and are retried.
    */
-  flush(): Promise<void> {
-    return this.#writer.flush();
+  async flush(): Promise<void> {
+    const writer = this.#writer;
+    try {
+      await writer.flush();
+    } catch (error) {
+      const problem = error instanceof Error ? error : new Error(String(error));
+      throw new TuskFlushError(
+        this.#client,
+        [{ table: writer.name, rows: writer.pending, error: problem }],
+        clientSlot(this.#client).configured,
+      );
+    }
   }
 }
 
@@ -105,6 +172,6 @@ export function metric(tableOrOptions: string | Table | MetricOptions): Metric {
   const batching = options.batching === undefined
     ? undefined
     : parseBatching(options.batching, `metric "${table}": option "batching"`);
-  const writer = clientSlot(options.clientName ?? "default").writer(table, batching);
-  return new Metric(table, writer);
+  const client = options.clientName ?? "default";
+  return new Metric(table, clientSlot(client).writer(table, batching), client);
 }

@@ -11,6 +11,8 @@ export interface SentBatch {
   chars: number;
   /** The token this batch carries on every attempt. */
   token: string;
+  /** The entry number of the batch's first row (the table's count of rows taken in before it). */
+  first?: number;
 }
 
 /**
@@ -33,6 +35,13 @@ export class RetryQueue {
   /** Characters held. */
   get chars(): number {
     return this.#chars;
+  }
+
+  /** The lowest entry number of a row held, or `Infinity` when empty. */
+  get first(): number {
+    let first = Infinity;
+    for (const batch of this.#batches) first = Math.min(first, batch.first ?? 0);
+    return first;
   }
 
   /** Puts batches back at the front, in order (oldest first). */

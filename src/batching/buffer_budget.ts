@@ -51,11 +51,6 @@ export class BufferBudget {
     this.#members.add(member);
   }
 
-  /** Removes a writer. */
-  leave(member: BudgetMember): void {
-    this.#members.delete(member);
-  }
-
   /** Records rows and characters taken on (positive) or let go (negative). */
   change(rows: number, chars: number): void {
     this.rows += rows;

@@ -4,9 +4,14 @@ export interface TableStats {
   client: string;
   /** The table as `"database.table"`. */
   table: string;
+  /**
+   * Rows taken in (written, counted, beaten, logged). Every one of them is
+   * written, pending or dropped: `received = written + pending + sum(dropped)`.
+   */
+  received: number;
   /** Rows acknowledged by ClickHouse. */
   written: number;
-  /** Rows buffered, waiting to be sent (including those waiting for a schema). */
+  /** Rows buffered, waiting to be sent or being sent (including those waiting for a schema). */
   pending: number;
   /** Rows sent again after a failed attempt (counted once per attempt). */
   retried: number;
@@ -15,9 +20,12 @@ export interface TableStats {
   /** Insert requests that failed. */
   failedBatches: number;
   /**
-   * The message of the last problem with this table: a failed insert, or the
-   * last buffer-full report delivered (repeats the reporter holds back within
-   * its 10-second window are counted in `dropped`, not re-described here).
+   * The message of the last problem with this table: a failed insert or
+   * schema read, or the last buffer-full report delivered (repeats the
+   * reporter holds back within its 10-second window are counted in
+   * `dropped`, not re-described here).
    */
   lastError?: string;
+  /** When `lastError` happened, as an ISO 8601 UTC time. */
+  lastErrorAt?: string;
 }

@@ -5,20 +5,21 @@
  * @module
  */
 
+import type { ClientSession } from "../client/client_session.ts";
 import type { Clock } from "../runtime/clock.ts";
-import type { Connection, Settings } from "../transport/connection.ts";
+import type { Settings } from "../transport/connection.ts";
 import type { BufferBudget } from "./buffer_budget.ts";
 
 /** When a table's rows are sent, and how many may wait. */
 export interface BatchLimits {
   /** Longest a row waits before its batch is sent, in milliseconds. */
   periodMs: number;
-  /** A batch is sent once it holds this many rows. */
+  /** A batch is sent once this many rows are buffered. */
   maxRows: number;
-  /** A batch is sent once it holds this many bytes (approximately). */
+  /** A batch is sent once this many bytes are buffered; no insert carries more. */
   maxBytes: number;
-  /** Most rows held for this table; past it the oldest are dropped and counted. */
-  maxBufferedRows: number;
+  /** Most rows held for this table on its own, if capped (else the client's budget caps it). */
+  maxBufferedRows: number | undefined;
   /** First retry delay after a failed send, in milliseconds; doubles up to `retryMaxMs`. */
   retryBaseMs: number;
   /** Longest retry delay, in milliseconds. */
@@ -31,16 +32,10 @@ export interface WriterHost {
   readonly name: string;
   /** Time and timers. */
   readonly clock: Clock;
-  /** The current connection, or `undefined` before `init`. */
-  connection(): Connection | undefined;
-  /** The database for tables named without one. */
-  database(): string;
-  /** The settings for inserts, filtered for the server's version. */
-  insertSettings(): Promise<InsertSettings>;
   /** The client-wide memory budget every writer of the client shares. */
   readonly budget: BufferBudget;
-  /** Env-tag values for String columns rows leave out. */
-  columnDefaults(columns: readonly string[]): Record<string, string>;
+  /** The current session (connection and server facts), or `undefined` before `init`. */
+  session(): ClientSession | undefined;
   /**
    * Reports a problem to `onError` or the original console; never throws.
    * Reports with the same `key` (else the same message) are rate-limited together;

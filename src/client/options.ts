@@ -1,15 +1,24 @@
 import * as v from "valibot";
 import type { BufferLimits } from "../batching/buffer_budget.ts";
 import type { Clock } from "../runtime/clock.ts";
+import { isCloudflareWorkers } from "../runtime/platform.ts";
 import { formatIssues } from "../validation/format_issues.ts";
 import { nonEmpty, positiveInt, seconds } from "../validation/schema_parts.ts";
 
-/** The client-wide memory cap when `init()` does not set one. */
-export const DEFAULT_BUFFER: BufferLimits = {
-  maxRows: 500_000,
-  maxChars: 64 * 1024 * 1024,
-  policy: "drop_oldest",
-};
+/**
+ * The client-wide memory cap when `init()` does not set one. A server
+ * process: 64 MiB of encoded rows (about a million rows of 70 bytes, several
+ * minutes of a busy service while ClickHouse is away), a modest share of any
+ * container. A Cloudflare Worker: 16 MiB, an eighth of the isolate's 128 MB,
+ * which the application needs too.
+ *
+ * @returns The limits for this runtime.
+ */
+export function defaultBuffer(): BufferLimits {
+  return isCloudflareWorkers()
+    ? { maxRows: 250_000, maxChars: 16 * 1024 * 1024, policy: "drop_oldest" }
+    : { maxRows: 1_000_000, maxChars: 64 * 1024 * 1024, policy: "drop_oldest" };
+}
 
 const BatchingSchema = v.strictObject({
   period: v.optional(seconds),
@@ -26,19 +35,21 @@ export interface BatchingOptions {
    */
   period?: number;
   /**
-   * A batch is sent as soon as it holds this many rows.
+   * A batch is sent as soon as this many rows are buffered (a batch that
+   * backed up while an insert was under way may hold more, up to `maxBytes`).
    * @default {10000}
    */
   maxRows?: number;
   /**
-   * A batch is sent as soon as it holds about this many bytes.
+   * A batch is sent as soon as about this many bytes are buffered; no insert
+   * carries more.
    * @default {8388608}
    */
   maxBytes?: number;
   /**
-   * Most rows held per table while ClickHouse is slow or away; past it the
-   * oldest are dropped, counted in `stats()` and reported.
-   * @default {100000}
+   * Most rows held for this table on its own while ClickHouse is slow or
+   * away; past it the oldest are dropped, counted in `stats()` and reported.
+   * Unset, the client's `buffer` caps all its tables together.
    */
   maxBufferedRows?: number;
 }
@@ -53,12 +64,13 @@ const BufferSchema = v.strictObject({
 export interface BufferOptions {
   /**
    * Most rows held (buffered, waiting for a retry or being sent).
-   * @default {500000}
+   * @default {1000000, 250000 in Cloudflare Workers}
    */
   maxRows?: number;
   /**
-   * Most bytes of encoded rows held (counted as UTF-16 code units of the JSON text).
-   * @default {67108864}
+   * Most bytes of encoded rows held (counted as UTF-16 code units of the
+   * JSON text; a row waiting for its table's schema counts as 256).
+   * @default {67108864, 16777216 in Cloudflare Workers}
    */
   maxBytes?: number;
   /**
@@ -85,6 +97,7 @@ const InitOptionsSchema = v.strictObject({
   env: v.optional(v.record(v.string(), v.unknown())),
   requestTimeout: v.optional(v.pipe(seconds, v.minValue(0.001))),
   closeTimeout: v.optional(seconds),
+  flushTimeout: v.optional(seconds),
   clickhouseSettings: v.optional(v.record(v.string(), settingValue)),
   asyncInsert: v.optional(v.boolean()),
   compression: v.optional(v.picklist(["none", "gzip"])),
@@ -158,6 +171,15 @@ export interface InitOptions {
    * @default {10}
    */
   closeTimeout?: number;
+  /**
+   * Longest `flush()` keeps retrying a failure that may pass (a refused
+   * connection, a timeout, a 5xx answer), in seconds; a failure that will
+   * not pass by itself (authentication, a missing table) rejects at once. A
+   * ClickHouse restart takes seconds; 20 s also stays inside the 30 s a
+   * Worker's `ctx.waitUntil` allows.
+   * @default {20}
+   */
+  flushTimeout?: number;
   /** ClickHouse settings sent with every insert (those the server does not know are left out). */
   clickhouseSettings?: Record<string, string | number | boolean>;
   /**
@@ -174,11 +196,16 @@ export interface InitOptions {
    */
   compression?: "none" | "gzip";
   /**
-   * On SIGINT or SIGTERM (Deno, Node, Bun), flush every client (bounded by
-   * `closeTimeout`), then end the process with exit code 128 + the signal's
-   * number, unless the program listens for that signal itself (Node, Bun).
-   * Never registers anything in Cloudflare Workers.
-   * @default {false}
+   * On SIGINT or SIGTERM (Deno, Node, Bun), flush this client (bounded by
+   * `closeTimeout`). Then, if the program has no listener of its own for that
+   * signal, end the process with exit code 128 + the signal's number, as the
+   * signal would have; if it has one, leave the exit to it. A second signal
+   * during the flush ends the process at once. Tusk's listeners never keep a
+   * process alive. In Deno, a listener the program adds with
+   * `Deno.addSignalListener` before the first `init()` is not seen. `false`
+   * leaves signals alone (no listener while no client asks for one). Never
+   * registers anything in Cloudflare Workers.
+   * @default {true}
    */
   flushOnSignals?: boolean;
   /** Default batching for every table of this client. */
@@ -224,6 +251,7 @@ export interface ResolvedOptions {
   env: Readonly<Record<string, unknown>> | undefined;
   requestTimeoutMs: number;
   closeTimeoutMs: number;
+  flushTimeoutMs: number;
   clickhouseSettings: Record<string, string | number | boolean>;
   batching: BatchingOptions;
   buffer: BufferLimits;
@@ -259,6 +287,7 @@ export function resolveOptions(options: unknown = {}): ResolvedOptions {
   const password = o.password ?? (url.password !== "" ? decodeURIComponent(url.password) : "");
   url.username = "";
   url.password = "";
+  const defaults = defaultBuffer();
   const settings = { ...o.clickhouseSettings };
   if (o.asyncInsert) {
     settings.async_insert ??= 1;
@@ -273,12 +302,13 @@ export function resolveOptions(options: unknown = {}): ResolvedOptions {
     env: o.env,
     requestTimeoutMs: (o.requestTimeout ?? 30) * 1000,
     closeTimeoutMs: (o.closeTimeout ?? 10) * 1000,
+    flushTimeoutMs: (o.flushTimeout ?? 20) * 1000,
     clickhouseSettings: settings,
     batching: o.batching ?? {},
     buffer: {
-      maxRows: o.buffer?.maxRows ?? DEFAULT_BUFFER.maxRows,
-      maxChars: o.buffer?.maxBytes ?? DEFAULT_BUFFER.maxChars,
-      policy: o.buffer?.onFull ?? DEFAULT_BUFFER.policy,
+      maxRows: o.buffer?.maxRows ?? defaults.maxRows,
+      maxChars: o.buffer?.maxBytes ?? defaults.maxChars,
+      policy: o.buffer?.onFull ?? defaults.policy,
     },
     envTags: o.envTags ?? "prefixed",
     onError: o.onError,

@@ -7,7 +7,6 @@ import type { TuskClient } from "./tusk_client.ts";
 const clients = new Map<string, ClientCore>();
 let appName: string | undefined;
 let exitHookInstalled = false;
-let pendingAtLastExit = -1;
 
 /**
  * The client of that name, made unconfigured if it does not exist yet, so that
@@ -96,18 +95,17 @@ export function requireAppName(
   return name;
 }
 
-// Flush what is buffered when a Deno/Node/Bun program ends normally. The hook
-// may fire again after our flush; it only flushes when something changed, so
-// a server that stays down cannot keep the program alive.
+// When a Deno/Node/Bun program ends normally, each client holding rows makes
+// a short, bounded attempt to deliver them (two tries within `closeTimeout`)
+// and reports, per table, how many rows it gave up and why. The attempt
+// releases the client, so the hook, which fires again once it is done, then
+// finds nothing to do and the program ends.
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   onProcessExit(() => {
-    const pending = allClients().reduce((sum, client) => sum + client.pending, 0);
-    if (pending === 0 || pending === pendingAtLastExit) return;
-    pendingAtLastExit = pending;
     for (const client of allClients()) {
-      if (client.configured) client.flush().catch(() => {});
+      if (client.configured && client.pending > 0) client.close(2).catch(() => {});
     }
   });
 }

@@ -118,6 +118,9 @@ export function client(
     password: engine.password,
     clientName,
     onError: (e) => errors.push(e),
+    // These tests drive retries by the writer's own backoff (often on a fake clock); a flush
+    // here makes one attempt, as a flush that retries is tested on its own.
+    flushTimeout: 0,
     ...options,
   });
   return errors;

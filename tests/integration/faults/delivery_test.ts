@@ -173,7 +173,11 @@ forEachEngine("faults: 503 with Retry-After waits as long as the server asks", a
     await m.flush();
     m.write({ id: 2 });
     proxy.mode = { kind: "status", status: 503, retryAfter: "30" };
-    const failed = await m.flush().then(() => undefined, (e) => e as tusk.TuskClickHouseError);
+    const flushError = await m.flush().then(() => undefined, (e) => e);
+    assert.ok(flushError instanceof tusk.TuskFlushError);
+    assert.deepEqual(flushError.tables.map((t) => [t.table, t.rows]), [[table, 1]]);
+    assert.equal(flushError.retrying, true);
+    const failed = flushError.cause;
     assert.ok(failed instanceof tusk.TuskClickHouseError);
     assert.equal(failed.retryAfterMs, 30_000);
     assert.equal(failed.retryable, true);

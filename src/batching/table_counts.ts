@@ -1,0 +1,81 @@
+import type { TableStats } from "./table_stats.ts";
+
+/**
+ * The running figures of one table: what entered, what ClickHouse
+ * acknowledged, what was sent again and what was given up, by reason. The
+ * table's buffer is the only one that changes them, at the one place where
+ * each row enters or leaves, so `received = written + pending + dropped`
+ * holds at every moment.
+ */
+export class TableCounts {
+  /** Rows taken in (by `write`, `writeAll`, counters, heartbeats, loggers). */
+  received = 0;
+  /** Rows acknowledged by ClickHouse. */
+  written = 0;
+  /** Rows sent again after a failed attempt (once per attempt). */
+  retried = 0;
+  /** Insert requests that failed. */
+  failedBatches = 0;
+  /** Rows given up on, by reason. */
+  readonly dropped: Record<string, number> = {};
+  #lastError: string | undefined;
+  #lastErrorAt: number | undefined;
+
+  /**
+   * Counts `rows` given up on for `reason`.
+   *
+   * @param reason `invalid`, `rejected`, `buffer_full`, `closed`, ...
+   * @param rows How many.
+   */
+  drop(reason: string, rows: number): void {
+    if (rows > 0) this.dropped[reason] = (this.dropped[reason] ?? 0) + rows;
+  }
+
+  /** Rows given up on, whatever the reason. */
+  get droppedTotal(): number {
+    let rows = 0;
+    for (const reason in this.dropped) rows += this.dropped[reason]!;
+    return rows;
+  }
+
+  /**
+   * Records the last problem of this table and when it happened.
+   *
+   * @param message What went wrong.
+   * @param at When, in epoch milliseconds.
+   */
+  problem(message: string, at: number): void {
+    this.#lastError = message;
+    this.#lastErrorAt = at;
+  }
+
+  /** The last problem's message, if any. */
+  get lastError(): string | undefined {
+    return this.#lastError;
+  }
+
+  /**
+   * The figures as `stats()` shows them.
+   *
+   * @param client The client's name.
+   * @param table The table as `"database.table"`.
+   * @param pending Rows held now.
+   * @returns The figures.
+   */
+  snapshot(client: string, table: string, pending: number): TableStats {
+    return {
+      client,
+      table,
+      received: this.received,
+      written: this.written,
+      pending,
+      retried: this.retried,
+      dropped: { ...this.dropped },
+      failedBatches: this.failedBatches,
+      ...(this.#lastError === undefined ? {} : {
+        lastError: this.#lastError,
+        lastErrorAt: new Date(this.#lastErrorAt!).toISOString(),
+      }),
+    };
+  }
+}

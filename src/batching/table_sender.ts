@@ -1,0 +1,148 @@
+import { TuskClickHouseError, TuskError } from "../errors.ts";
+import { sendBatch, type SendOutcome, type SendTarget } from "./send_batch.ts";
+import type { Flight, TableBuffer } from "./table_buffer.ts";
+import type { TableCounts } from "./table_counts.ts";
+
+/** What a {@linkcode TableSender} is given. */
+export interface TableSenderOptions {
+  /** The table's rows. */
+  buffer: TableBuffer;
+  /** The table's figures. */
+  counts: TableCounts;
+  /** Most bytes (UTF-16 code units of JSON) in one insert. */
+  maxBytes: number;
+  /**
+   * Inserts of this table in flight at once: one more than one lets the next
+   * batch travel while the server parses the last.
+   */
+  maxInFlight: number;
+  /**
+   * Whether callers may join a run another caller started. `false` where
+   * requests die without notice (Workers): each flush then sends on its own.
+   */
+  shareRuns: boolean;
+  /** The time, for the problems recorded. */
+  now(): number;
+  /** Reports a row the server refused on its own. */
+  report(error: Error): void;
+  /** The server no longer matches the schema the rows were encoded for. */
+  schemaChanged(): void;
+}
+
+/**
+ * Sends a table's rows: batches of up to `maxBytes` (so batches grow while
+ * rows back up), retries first, up to `maxInFlight` inserts at once. A run
+ * goes on until every row numbered below its target has settled or a send
+ * fails; callers that arrive during a run raise its target and share it, so
+ * one table has one sender at a time.
+ */
+export class TableSender {
+  readonly #o: TableSenderOptions;
+  #abort: AbortController | undefined;
+  #run: Promise<void> | undefined;
+  #target = 0;
+  #landed: Array<() => void> = [];
+
+  /** @param options The buffer, limits and callbacks. */
+  constructor(options: TableSenderOptions) {
+    this.#o = options;
+  }
+
+  /** Whether inserts of this table are in flight. */
+  get busy(): boolean {
+    return this.#o.buffer.flights.size > 0;
+  }
+
+  /**
+   * Sends until every row numbered below `upTo` has settled (delivered,
+   * refused or dropped), or one insert fails; what failed waits for a retry.
+   * Rows in flight in another run (Workers) are not waited for here.
+   *
+   * @param upTo The buffer's entry count the caller wants covered.
+   * @param target Where and how to send.
+   * @throws {TuskClickHouseError} The first failure of the run.
+   */
+  drain(upTo: number, target: Omit<SendTarget, "signal">): Promise<void> {
+    if (!this.#o.shareRuns) return this.#loop(target, () => upTo);
+    this.#target = Math.max(this.#target, upTo);
+    this.#run ??= this.#loop(target, () => this.#target).finally(() => (this.#run = undefined));
+    return this.#run;
+  }
+
+  /** Resolves when the next insert of this table ends (at once when none is in flight). */
+  nextLanding(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => this.#landed.push(resolve));
+  }
+
+  /** Aborts the inserts in flight (a closing client out of time). */
+  abort(): void {
+    this.#abort?.abort();
+    this.#abort = undefined;
+  }
+
+  async #loop(target: Omit<SendTarget, "signal">, upTo: () => number): Promise<void> {
+    const buffer = this.#o.buffer;
+    const active = new Set<Promise<void>>();
+    let failure: unknown;
+    while (failure === undefined && buffer.lowestUnsettled < upTo()) {
+      if (active.size < this.#o.maxInFlight) {
+        const flight = buffer.takeRetry() ??
+          (buffer.front < upTo()
+            ? buffer.takeFresh(Infinity, this.#o.maxBytes)
+            : undefined);
+        if (flight !== undefined) {
+          const sending: Promise<void> = this.#send(target, flight).catch((error) => {
+            failure ??= error;
+          }).finally(() => active.delete(sending));
+          active.add(sending);
+          continue;
+        }
+      }
+      if (active.size === 0) break; // the rest is held for a schema, or in another run's flight
+      await Promise.race(active);
+    }
+    await Promise.all(active);
+    if (failure !== undefined) throw failure;
+  }
+
+  async #send(target: Omit<SendTarget, "signal">, flight: Flight): Promise<void> {
+    const buffer = this.#o.buffer;
+    try {
+      const signal = (this.#abort ??= new AbortController()).signal;
+      const left = await sendBatch({ ...target, signal }, flight.batch, flight.token, {
+        written: (rows, chars) => buffer.acked(flight, rows, chars),
+        failed: (error) => {
+          this.#o.counts.failedBatches++;
+          this.#o.counts.problem(error.message, this.#o.now());
+        },
+        schemaChanged: () => this.#o.schemaChanged(),
+        rejected: (line, error) => {
+          buffer.refused(flight, line);
+          this.#o.report(
+            new TuskError(`${error.message}; rejected row: ${clip(line)}`, { cause: error }),
+          );
+        },
+      } satisfies SendOutcome);
+      if (left !== undefined) {
+        buffer.putBack(flight, left.batches);
+        throw left.error;
+      }
+    } catch (error) {
+      if (!(error instanceof TuskClickHouseError)) {
+        this.#o.counts.problem(String(error), this.#o.now());
+      }
+      throw error;
+    } finally {
+      buffer.land(flight);
+      const waiting = this.#landed;
+      this.#landed = [];
+      for (const resolve of waiting) resolve();
+    }
+  }
+}
+
+function clip(line: string): string {
+  const text = line.trimEnd();
+  return text.length > 300 ? text.slice(0, 300) + "…" : text;
+}
