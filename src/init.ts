@@ -3,7 +3,9 @@ import { type InitOptions, resolveOptions } from "./client/options.ts";
 import type { TuskClient } from "./client/tusk_client.ts";
 import { onTerminationSignal } from "./runtime/signal_hook.ts";
 
-let signalFlushMs: number | undefined; // the longest `closeTimeout` of the clients that opted in
+// The clients that flush on SIGINT/SIGTERM (`flushOnSignals`), with their `closeTimeout` in ms.
+const signalFlushes = new Map<string, number>();
+let removeSignalHook: (() => void) | undefined;
 
 /**
  * Creates (or replaces) a named connection to ClickHouse and returns it.
@@ -23,23 +25,32 @@ export function init(options: InitOptions = {}): TuskClient {
   const resolved = resolveOptions(options);
   const client = clientSlot(resolved.clientName);
   client.configure(resolved);
-  if (options.flushOnSignals) installSignalFlush(resolved.closeTimeoutMs);
+  setSignalFlush(resolved.clientName, options.flushOnSignals ?? true, resolved.closeTimeoutMs);
   return client.client;
 }
 
-// Opt-in (`flushOnSignals`): SIGINT/SIGTERM end the process without the exit
-// hook running, so flush first, bounded by the longest `closeTimeout` given.
-function installSignalFlush(timeoutMs: number): void {
-  const installed = signalFlushMs !== undefined;
-  signalFlushMs = Math.max(signalFlushMs ?? 0, timeoutMs);
-  if (installed) return;
-  onTerminationSignal(async () => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const flushes = allClients().filter((c) => c.configured).map((c) => c.flush().catch(() => {}));
-    await Promise.race([
-      Promise.all(flushes),
-      new Promise((resolve) => (timer = setTimeout(resolve, signalFlushMs))),
-    ]);
-    clearTimeout(timer);
-  });
+// SIGINT/SIGTERM end the process without the exit hook running, so flush
+// first, bounded by the longest `closeTimeout`; no listener while no client
+// asks for it.
+function setSignalFlush(clientName: string, on: boolean, timeoutMs: number): void {
+  if (on) signalFlushes.set(clientName, timeoutMs);
+  else signalFlushes.delete(clientName);
+  if (signalFlushes.size > 0) {
+    removeSignalHook ??= onTerminationSignal(flushOnSignal);
+  } else {
+    removeSignalHook?.();
+    removeSignalHook = undefined;
+  }
+}
+
+async function flushOnSignal(): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flushes = allClients()
+    .filter((c) => c.configured && signalFlushes.has(c.name))
+    .map((c) => c.flush().catch(() => {}));
+  await Promise.race([
+    Promise.all(flushes),
+    new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, ...signalFlushes.values())))),
+  ]);
+  clearTimeout(timer);
 }
