@@ -7,6 +7,7 @@
  */
 
 import { supportsBackgroundTimers } from "./platform.ts";
+import { unrefTimer } from "./unref_timer.ts";
 
 /** A timer started by a {@linkcode Clock}; pass it back to cancel it. */
 export interface TimerHandle {
@@ -38,17 +39,6 @@ export interface Clock {
 /** A timer that was never scheduled. */
 export const INERT: TimerHandle = { cancel: () => {} };
 
-type UnrefDeno = { unrefTimer?: (id: number) => void };
-
-function unref(id: unknown): void {
-  if (typeof id === "object" && id !== null && "unref" in id) {
-    (id as { unref(): void }).unref(); // Node, Bun
-    return;
-  }
-  const deno = (globalThis as { Deno?: UnrefDeno }).Deno;
-  if (typeof id === "number" && typeof deno?.unrefTimer === "function") deno.unrefTimer(id);
-}
-
 /**
  * The real clock: `Date.now()` and the runtime's timers, unreferenced so that
  * a pending flush never holds a finished program open (the exit hook flushes).
@@ -68,7 +58,7 @@ export const systemClock: Clock = {
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
     if (!supportsBackgroundTimers()) return INERT;
     const id = setTimeout(callback, Math.max(0, delayMs));
-    unref(id);
+    unrefTimer(id);
     return { cancel: () => clearTimeout(id) };
   },
 };

@@ -1,7 +1,13 @@
-import { type ClickHouseClient, createClient } from "@clickhouse/client-web";
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client-web";
 import type { TuskClickHouseError } from "../errors.ts";
 import { classifyError, type ResponseFacts } from "./classify_error.ts";
 import { gzipRequests } from "./gzip_requests.ts";
+import { timeoutRequests } from "./timeout_requests.ts";
+
+// client-web's own timer counts time the event loop was blocked, so it is kept out of the way: the
+// longest delay every runtime's setTimeout takes (a longer one fires at once). Its warning about
+// a timeout that long (client-web's WARN messages are all about its config) is not logged.
+const NO_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** How to reach one ClickHouse server. Credentials never enter the URL. */
 export interface ConnectionOptions {
@@ -13,7 +19,10 @@ export interface ConnectionOptions {
   password: string;
   /** Default database for requests. */
   database: string;
-  /** Per-request timeout in milliseconds. */
+  /**
+   * Per-request timeout in milliseconds, from the request until its answer is
+   * read, counting only time the event loop was free to read it.
+   */
   requestTimeoutMs: number;
   /** A `fetch` to use instead of the global one. */
   fetch?: typeof fetch;
@@ -33,19 +42,24 @@ export class Connection {
   readonly #client: ClickHouseClient;
   readonly #failures = new Map<string, ResponseFacts>();
 
-  /** @param options Where and how to connect. */
+  /**
+   * Creates the connection; nothing is sent until the first request.
+   *
+   * @param options Where and how to connect.
+   */
   constructor(options: ConnectionOptions) {
+    const base = options.fetch ?? ((input, init) => fetch(input, init));
+    const send = recordFailures(timeoutRequests(base, options.requestTimeoutMs), this.#failures);
     this.#client = createClient({
       url: options.url,
       username: options.user,
       password: options.password,
       database: options.database,
-      request_timeout: options.requestTimeoutMs,
+      request_timeout: NO_TIMEOUT_MS,
       compression: { request: false, response: false },
       keep_alive: { enabled: false },
-      fetch: options.compression === "gzip"
-        ? gzipRequests(recordFailures(options.fetch, this.#failures))
-        : recordFailures(options.fetch, this.#failures),
+      log: { level: ClickHouseLogLevel.ERROR },
+      fetch: options.compression === "gzip" ? gzipRequests(send) : send,
     });
   }
 
@@ -104,27 +118,6 @@ export class Connection {
     }
   }
 
-  /**
-   * Runs a statement that returns nothing (DDL).
-   *
-   * @param sql The statement.
-   * @param action The error message's action.
-   * @throws {TuskClickHouseError} When it fails.
-   */
-  async command(sql: string, action: string): Promise<void> {
-    const queryId = crypto.randomUUID();
-    try {
-      await this.#client.command({ query: sql, query_id: queryId });
-    } catch (error) {
-      throw this.#classify(action, error, queryId);
-    }
-  }
-
-  /** Releases the underlying client. */
-  async close(): Promise<void> {
-    await this.#client.close();
-  }
-
   #classify(action: string, error: unknown, queryId: string): TuskClickHouseError {
     const facts = this.#failures.get(queryId);
     this.#failures.delete(queryId);
@@ -134,12 +127,9 @@ export class Connection {
 
 // client-web turns an error response into an Error holding only the body; the
 // status and exception header are kept here, by query id, for classifyError.
-function recordFailures(
-  base: typeof fetch | undefined,
-  failures: Map<string, ResponseFacts>,
-): typeof fetch {
+function recordFailures(base: typeof fetch, failures: Map<string, ResponseFacts>): typeof fetch {
   return async (input, init) => {
-    const response = await (base ?? fetch)(input, init);
+    const response = await base(input, init);
     if (!response.ok || response.headers.has("x-clickhouse-exception-code")) {
       const url = input instanceof Request ? input.url : String(input);
       const queryId = new URL(url).searchParams.get("query_id");

@@ -21,7 +21,10 @@ forEachEngine(
     try {
       const cpu = tusk.metric({ table, clientName });
       cpu.write({ region: "Tokyo" });
-      const error = await cpu.flush().then(() => undefined, (e: unknown) => e);
+      const flushError = await cpu.flush().then(() => undefined, (e: unknown) => e);
+      assert.ok(flushError instanceof tusk.TuskFlushError, `got ${flushError}`);
+      assert.match(flushError.message, /1 rows still held \(kept and retried in the background\)/);
+      const error = flushError.cause;
       assert.ok(error instanceof tusk.TuskClickHouseError, `got ${error}`);
       assert.equal(error.kind, "auth");
       assert.equal(error.retryable, false);
@@ -171,3 +174,45 @@ forEachEngine(
     }
   },
 );
+
+forEachEngine(
+  "an insert the server answered is not timed out because the loop stayed busy past requestTimeout",
+  async (engine) => {
+    const table = await cpuTable(engine);
+    const clientName = uniqueClient("busy");
+    let insertSent!: () => void;
+    const sent = new Promise<void>((resolve) => insertSent = resolve);
+    const recording: typeof fetch = (input, init) => {
+      if (typeof init?.body === "string" && init.body.startsWith("INSERT")) insertSent();
+      return fetch(input, init);
+    };
+    const reported: Error[] = [];
+    connect(engine, clientName, {
+      requestTimeout: 1,
+      fetch: recording,
+      onError: (e) => reported.push(e),
+    });
+    try {
+      const cpu = tusk.metric({ table, clientName });
+      await cpu.ready();
+      for (const region of ["Lima", "Paris", "Tokyo"]) {
+        cpu.write({ region, datetime: 1_700_000_000_000 });
+      }
+      const flushed = cpu.flush();
+      await sent; // the insert is on its way; the server answers within milliseconds
+      blockEventLoop(2_500); // an application's synchronous work, longer than requestTimeout
+      await flushed;
+      assert.deepEqual(reported.map((e) => e.message), []);
+      assert.equal(tusk.stats()[`${clientName}/${table}`]?.retried, 0);
+      const rows = await selectRows(engine, `SELECT region FROM ${table} ORDER BY region`);
+      assert.deepEqual(rows, [{ region: "Lima" }, { region: "Paris" }, { region: "Tokyo" }]);
+    } finally {
+      await tusk.close();
+    }
+  },
+);
+
+function blockEventLoop(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) { /* busy: no timer or I/O callback can run */ }
+}
