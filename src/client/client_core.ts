@@ -174,7 +174,9 @@ export class ClientCore {
     const failed: Array<{ table: string; rows: number; error: Error }> = [];
     results.forEach((result, i) => {
       if (result.status === "fulfilled") return;
-      const error = result.reason instanceof Error ? result.reason : new Error(String(result.reason));
+      const error = result.reason instanceof Error
+        ? result.reason
+        : new Error(String(result.reason));
       failed.push({ table: writers[i]!.name, rows: writers[i]!.pending, error });
     });
     if (failed.length > 0) throw new TuskFlushError(this.name, failed, this.configured);
@@ -186,9 +188,10 @@ export class ClientCore {
    * per table naming how many rows were given up and why. Nothing of this
    * client runs or keeps the process alive once it resolves.
    *
-   * @param attempts Most delivery attempts per table (the exit hook makes two).
+   * @param atExit The program is ending (the exit hook): two attempts at most,
+   * and the report says so.
    */
-  async close(attempts?: number): Promise<void> {
+  async close(atExit = false): Promise<void> {
     if (this.#session === undefined) return;
     const timeoutMs = this.#session.options.closeTimeoutMs;
     // Keep a little of the time for aborting what is still in flight.
@@ -196,7 +199,8 @@ export class ClientCore {
     const writers = [...this.#writers];
     let why: string | undefined;
     await raceTimeout(
-      this.flush({ timeoutMs: timeoutMs - grace, attempts }).catch((e) => (why = e.message)),
+      this.flush({ timeoutMs: timeoutMs - grace, attempts: atExit ? 2 : undefined })
+        .catch((e) => (why = e.message)),
       timeoutMs - grace,
     );
     for (const writer of writers) writer.abort();
@@ -209,7 +213,8 @@ export class ClientCore {
       this.#reporter.report(
         new TuskError(
           `Cannot deliver ${rows} rows of "${writer.name}" (client "${this.name}"): ` +
-            `closed before ClickHouse accepted them${lastError === undefined ? "" : `; ${lastError}`}`,
+            `${atExit ? "the program ended" : "closed"} before ClickHouse accepted them` +
+            (lastError === undefined ? "" : `; ${lastError}`),
         ),
       );
     }

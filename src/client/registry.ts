@@ -105,7 +105,7 @@ function installExitHook(): void {
   exitHookInstalled = true;
   onProcessExit(() => {
     for (const client of allClients()) {
-      if (client.configured && client.pending > 0) client.close(2).catch(() => {});
+      if (client.configured && client.pending > 0) client.close(true).catch(() => {});
     }
   });
 }
