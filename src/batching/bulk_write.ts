@@ -15,7 +15,9 @@ import type { TableWriter } from "./table_writer.ts";
  */
 export async function writeAll(
   writer: TableWriter,
-  rows: Iterable<Readonly<Record<string, unknown>>> | AsyncIterable<Readonly<Record<string, unknown>>>,
+  rows:
+    | Iterable<Readonly<Record<string, unknown>>>
+    | AsyncIterable<Readonly<Record<string, unknown>>>,
 ): Promise<void> {
   await writer.schema();
   let index = 0;

@@ -25,6 +25,8 @@ export interface Flight {
   chars: number;
   /** Given up or taken back: what happens to the request no longer counts. */
   settled: boolean;
+  /** When the run sending it last showed it was alive (epoch ms; see `TableSender`). */
+  alive: number;
 }
 
 /** What a {@linkcode TableBuffer} is given. */
@@ -59,6 +61,11 @@ export class TableBuffer implements BudgetMember {
   readonly #flights = new Set<Flight>();
   /** Rows admitted so far: the next row's entry number. */
   #entered = 0;
+  /**
+   * Entry numbers of rows the schema refused from among the buffered ones
+   * (ascending; rare): the buffered rows are then no longer a gapless run.
+   */
+  #holes: number[] = [];
 
   /** @param options The budget, counts and reporting of the table. */
   constructor(options: TableBufferOptions) {
@@ -138,11 +145,14 @@ export class TableBuffer implements BudgetMember {
    */
   release(encode: (row: HeldRow) => string): void {
     const budget = this.#o.budget;
-    for (const held of this.#held.takeAll()) {
+    const held = this.#held.takeAll();
+    const firstHeld = this.#entered - held.length;
+    for (let i = 0; i < held.length; i++) {
       let line: string;
       try {
-        line = encode(held);
+        line = encode(held[i]!);
       } catch (error) {
+        this.#holes.push(firstHeld + i);
         budget.change(-1, -HELD_ROW_BYTES);
         this.#o.counts.drop("invalid", 1);
         const problem = error instanceof TuskValidationError
@@ -212,7 +222,13 @@ export class TableBuffer implements BudgetMember {
     if (flight.rows > 0) {
       const lines = flight.batch.lines();
       const left = lines.slice(lines.length - flight.rows);
-      this.#retry.unshift([{ lines: left, start: 0, chars: flight.chars, token: flight.token }]);
+      this.#retry.unshift([{
+        lines: left,
+        start: 0,
+        chars: flight.chars,
+        token: flight.token,
+        first: flight.first + flight.batch.rows - flight.rows,
+      }]);
     }
   }
 
@@ -235,6 +251,7 @@ export class TableBuffer implements BudgetMember {
       chars += flight.chars;
     }
     this.#flights.clear();
+    this.#holes = [];
     this.#lines.clear();
     this.#held.clear();
     this.#retry.clear();
@@ -254,11 +271,24 @@ export class TableBuffer implements BudgetMember {
 
   /** The entry number of the oldest row buffered or held (they are the newest rows, in order). */
   get front(): number {
-    return this.#entered - this.#lines.rows - this.#held.size;
+    let front = this.#entered - this.#lines.rows - this.#held.size;
+    const holes = this.#holes;
+    // Each refused row among the buffered ones moves the oldest one number lower.
+    for (let i = holes.length - 1; i >= 0 && holes[i]! >= front; i--) front--;
+    while (holes.length > 0 && holes[0]! < front) holes.shift();
+    return front;
   }
 
   #fly(batch: RowBatch, token: string, first: number): Flight {
-    const flight: Flight = { batch, token, first, rows: batch.rows, chars: batch.chars, settled: false };
+    const flight: Flight = {
+      batch,
+      token,
+      first,
+      rows: batch.rows,
+      chars: batch.chars,
+      settled: false,
+      alive: Date.now(),
+    };
     this.#flights.add(flight);
     return flight;
   }

@@ -75,6 +75,26 @@ export class TableSender {
     return new Promise((resolve) => this.#landed.push(resolve));
   }
 
+  /**
+   * Takes back the rows of inserts whose run has shown no sign of life for
+   * {@linkcode STALE_MS} (Workers: the request that sent them ended without
+   * `waitUntil`, and its I/O with it): they wait for a retry, with their
+   * token, and this caller sends them.
+   *
+   * @returns How many inserts were taken back.
+   */
+  reclaimStale(): number {
+    if (this.#o.shareRuns) return 0;
+    let reclaimed = 0;
+    const now = Date.now();
+    for (const flight of [...this.#o.buffer.flights]) {
+      if (now - flight.alive <= STALE_MS) continue;
+      this.#o.buffer.land(flight);
+      reclaimed++;
+    }
+    return reclaimed;
+  }
+
   /** Aborts the inserts in flight (a closing client out of time). */
   abort(): void {
     this.#abort?.abort();
@@ -88,9 +108,7 @@ export class TableSender {
     while (failure === undefined && buffer.lowestUnsettled < upTo()) {
       if (active.size < this.#o.maxInFlight) {
         const flight = buffer.takeRetry() ??
-          (buffer.front < upTo()
-            ? buffer.takeFresh(Infinity, this.#o.maxBytes)
-            : undefined);
+          (buffer.front < upTo() ? buffer.takeFresh(Infinity, this.#o.maxBytes) : undefined);
         if (flight !== undefined) {
           const sending: Promise<void> = this.#send(target, flight).catch((error) => {
             failure ??= error;
@@ -108,22 +126,36 @@ export class TableSender {
 
   async #send(target: Omit<SendTarget, "signal">, flight: Flight): Promise<void> {
     const buffer = this.#o.buffer;
+    // Where runs are not shared (Workers), the run's own timer marks its
+    // inserts alive; a request that ends without waitUntil stops it, so
+    // another request can tell the insert is lost (reclaimStale).
+    let ticker: ReturnType<typeof setTimeout> | undefined;
+    const tick = () => {
+      flight.alive = Date.now();
+      ticker = setTimeout(tick, STALE_MS / 4);
+    };
+    if (!this.#o.shareRuns) tick();
     try {
       const signal = (this.#abort ??= new AbortController()).signal;
-      const left = await sendBatch({ ...target, signal }, flight.batch, flight.token, {
-        written: (rows, chars) => buffer.acked(flight, rows, chars),
-        failed: (error) => {
-          this.#o.counts.failedBatches++;
-          this.#o.counts.problem(error.message, this.#o.now());
-        },
-        schemaChanged: () => this.#o.schemaChanged(),
-        rejected: (line, error) => {
-          buffer.refused(flight, line);
-          this.#o.report(
-            new TuskError(`${error.message}; rejected row: ${clip(line)}`, { cause: error }),
-          );
-        },
-      } satisfies SendOutcome);
+      const left = await sendBatch(
+        { ...target, signal },
+        flight.batch,
+        flight.token,
+        {
+          written: (rows, chars) => buffer.acked(flight, rows, chars),
+          failed: (error) => {
+            this.#o.counts.failedBatches++;
+            this.#o.counts.problem(error.message, this.#o.now());
+          },
+          schemaChanged: () => this.#o.schemaChanged(),
+          rejected: (line, error) => {
+            buffer.refused(flight, line);
+            this.#o.report(
+              new TuskError(`${error.message}; rejected row: ${clip(line)}`, { cause: error }),
+            );
+          },
+        } satisfies SendOutcome,
+      );
       if (left !== undefined) {
         buffer.putBack(flight, left.batches);
         throw left.error;
@@ -134,6 +166,7 @@ export class TableSender {
       }
       throw error;
     } finally {
+      clearTimeout(ticker);
       buffer.land(flight);
       const waiting = this.#landed;
       this.#landed = [];
@@ -141,6 +174,9 @@ export class TableSender {
     }
   }
 }
+
+/** How long an insert's run may show no sign of life before its rows are taken back (Workers). */
+export const STALE_MS = 2000;
 
 function clip(line: string): string {
   const text = line.trimEnd();

@@ -6,7 +6,7 @@ import { quoteIdentifier } from "../transport/quote.ts";
 import { TableBuffer } from "./table_buffer.ts";
 import { TableCounts } from "./table_counts.ts";
 import { TableSchema } from "./table_schema.ts";
-import { TableSender } from "./table_sender.ts";
+import { STALE_MS, TableSender } from "./table_sender.ts";
 import type { TableStats } from "./table_stats.ts";
 import type { BatchLimits, WriterHost, WriterOptions, WriterTable } from "./writer_host.ts";
 
@@ -47,7 +47,12 @@ export class TableWriter {
    * @param limits Batching limits.
    * @param options Priority.
    */
-  constructor(host: WriterHost, table: WriterTable, limits: BatchLimits, options: WriterOptions = {}) {
+  constructor(
+    host: WriterHost,
+    table: WriterTable,
+    limits: BatchLimits,
+    options: WriterOptions = {},
+  ) {
     this.#host = host;
     this.#table = table;
     this.#limits = limits;
@@ -218,17 +223,22 @@ export class TableWriter {
     await this.#runSources();
     const upTo = this.#buffer.entered;
     for (let attempt = 1;; attempt++) {
+      if (this.#buffer.lowestUnsettled >= upTo) return;
       try {
         await this.#deliver(upTo);
-        if (this.#buffer.lowestUnsettled >= upTo) return;
-        // The rest is in another request's insert (Workers): wait for it.
-        await this.#sender.nextLanding();
+        // Anything left is in another request's insert (Workers): wait for it
+        // to land, or take its rows back once its request shows no life.
+        if (this.#buffer.lowestUnsettled < upTo && this.#sender.reclaimStale() === 0) {
+          await Promise.race([this.#sender.nextLanding(), sleep(STALE_MS / 4)]);
+        }
       } catch (error) {
         if (this.#host.session() === undefined) throw error; // closed or never initialized
         this.#failed(error);
         const delay = this.#retryAt - this.#now();
         const retryable = error instanceof TuskClickHouseError && error.retryable;
-        if (!retryable || attempt >= (limits?.attempts ?? Infinity) || Date.now() + delay > deadline) {
+        if (
+          !retryable || attempt >= (limits?.attempts ?? Infinity) || Date.now() + delay > deadline
+        ) {
           throw error;
         }
         await sleep(delay);
@@ -294,7 +304,9 @@ export class TableWriter {
     this.#buffer.push(line);
     if (this.#timer === undefined) this.#armPeriod();
     const buffer = this.#buffer;
-    if (buffer.bufferedRows >= this.#limits.maxRows || buffer.bufferedChars >= this.#limits.maxBytes) {
+    if (
+      buffer.bufferedRows >= this.#limits.maxRows || buffer.bufferedChars >= this.#limits.maxBytes
+    ) {
       this.#kick();
     }
   }
@@ -316,7 +328,7 @@ export class TableWriter {
         `Cannot flush "${this.name}": client "${this.#host.name}" is not initialized; call init() first`,
       );
     }
-    if (this.#buffer.heldRows > 0 || this.#schema.encoder === undefined) await this.#schema.load();
+    if (this.#buffer.heldRows > 0) await this.#schema.load();
     const { settings, deduplicationTokens } = await session.insertSettings();
     await this.#sender.drain(upTo, {
       connection: session.connection,
