@@ -41,46 +41,52 @@ function droppedTotal(s: tusk.TableStats): number {
   return Object.values(s.dropped).reduce((a, b) => a + b, 0);
 }
 
-forEachEngine("Metric.writeAll() stores 1,000,000 rows once with default options", async (engine) => {
-  const table = await rowsTable(engine);
-  const clientName = uniqueClient("bulk");
-  connect(engine, clientName);
-  try {
-    const m = tusk.metric({ table, clientName });
-    await m.writeAll(rows(0, N));
-    await m.flush();
-    assert.deepEqual(await stored(engine, table), { rows: N, ids: N });
-    const s = statsOf(clientName, table);
-    assert.equal(s.received, N);
-    assert.equal(s.written, N);
-    assert.deepEqual(s.dropped, {});
-  } finally {
-    await tusk.close();
-  }
-});
-
-forEachEngine("Metric.writeAll() takes an AsyncIterable and rejects naming the bad row", async (engine) => {
-  const table = await rowsTable(engine);
-  const clientName = uniqueClient("bulk");
-  connect(engine, clientName);
-  try {
-    const m = tusk.metric({ table, clientName });
-    async function* some(): AsyncGenerator<Record<string, unknown>> {
-      yield* rows(0, 10);
-      yield { id: 10, usage: "high" };
-      yield* rows(11, 20);
+forEachEngine(
+  "Metric.writeAll() stores 1,000,000 rows once with default options",
+  async (engine) => {
+    const table = await rowsTable(engine);
+    const clientName = uniqueClient("bulk");
+    connect(engine, clientName);
+    try {
+      const m = tusk.metric({ table, clientName });
+      await m.writeAll(rows(0, N));
+      await m.flush();
+      assert.deepEqual(await stored(engine, table), { rows: N, ids: N });
+      const s = statsOf(clientName, table);
+      assert.equal(s.received, N);
+      assert.equal(s.written, N);
+      assert.deepEqual(s.dropped, {});
+    } finally {
+      await tusk.close();
     }
-    await assert.rejects(m.writeAll(some()), (e: unknown) => {
-      assert.ok(e instanceof tusk.TuskValidationError);
-      assert.match(e.message, /column "usage".*\(row 10 of writeAll\)/);
-      return true;
-    });
-    await m.flush();
-    assert.deepEqual(await stored(engine, table), { rows: 10, ids: 10 }, "the rows before it");
-  } finally {
-    await tusk.close();
-  }
-});
+  },
+);
+
+forEachEngine(
+  "Metric.writeAll() takes an AsyncIterable and rejects naming the bad row",
+  async (engine) => {
+    const table = await rowsTable(engine);
+    const clientName = uniqueClient("bulk");
+    connect(engine, clientName);
+    try {
+      const m = tusk.metric({ table, clientName });
+      async function* some(): AsyncGenerator<Record<string, unknown>> {
+        yield* rows(0, 10);
+        yield { id: 10, usage: "high" };
+        yield* rows(11, 20);
+      }
+      await assert.rejects(m.writeAll(some()), (e: unknown) => {
+        assert.ok(e instanceof tusk.TuskValidationError);
+        assert.match(e.message, /column "usage".*\(row 10 of writeAll\)/);
+        return true;
+      });
+      await m.flush();
+      assert.deepEqual(await stored(engine, table), { rows: 10, ids: 10 }, "the rows before it");
+    } finally {
+      await tusk.close();
+    }
+  },
+);
 
 forEachEngine("Metric.writable() takes rows from pipeTo and flushes on close", async (engine) => {
   const table = await rowsTable(engine);

@@ -48,7 +48,11 @@ for (const engine of testEngines()) {
     test("with flushOnSignals: false, init() registers no signal listener", async () => {
       const tusk = await import(MOD);
       const before = ["SIGINT", "SIGTERM"].map((sig) => process.listenerCount(sig));
-      tusk.init({ url: engine.url, clientName: `no-signals-${engine.name}`, flushOnSignals: false });
+      tusk.init({
+        url: engine.url,
+        clientName: `no-signals-${engine.name}`,
+        flushOnSignals: false,
+      });
       assert.deepEqual(["SIGINT", "SIGTERM"].map((sig) => process.listenerCount(sig)), before);
       await tusk.getClient(`no-signals-${engine.name}`).close();
     });
