@@ -206,6 +206,8 @@ export class TuskFlushError extends TuskError {
   readonly retrying: boolean;
 
   /**
+   * Creates the error; its message names every table and the rows it holds.
+   *
    * @param client The client's name.
    * @param tables The tables with rows still held.
    * @param retrying Whether those rows are kept for a later retry.

@@ -49,14 +49,15 @@ export class ClientCore {
       session: () => this.#session,
       report: (error, key) => this.#reporter.report(error, key),
     };
-    const core = this;
+    const url = () => this.url;
+    const database = () => this.database;
     this.client = {
       name,
       get url() {
-        return core.url;
+        return url();
       },
       get database() {
-        return core.database;
+        return database();
       },
       flush: () => this.flush(),
       close: () => this.close(),

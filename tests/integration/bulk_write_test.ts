@@ -23,6 +23,12 @@ function* rows(from: number, to: number): Generator<Record<string, unknown>> {
   for (let id = from; id < to; id++) yield { id, region: "Tokyo", usage: id / 1000 };
 }
 
+async function* someWithABadRow(): AsyncGenerator<Record<string, unknown>> {
+  yield* rows(0, 10);
+  yield { id: 10, usage: "high" };
+  yield* rows(11, 20);
+}
+
 async function stored(engine: TestEngine, table: string): Promise<{ rows: number; ids: number }> {
   const [row] = await selectRows<{ n: string | number; u: string | number }>(
     engine,
@@ -70,12 +76,7 @@ forEachEngine(
     connect(engine, clientName);
     try {
       const m = tusk.metric({ table, clientName });
-      async function* some(): AsyncGenerator<Record<string, unknown>> {
-        yield* rows(0, 10);
-        yield { id: 10, usage: "high" };
-        yield* rows(11, 20);
-      }
-      await assert.rejects(m.writeAll(some()), (e: unknown) => {
+      await assert.rejects(m.writeAll(someWithABadRow()), (e: unknown) => {
         assert.ok(e instanceof tusk.TuskValidationError);
         assert.match(e.message, /column "usage".*\(row 10 of writeAll\)/);
         return true;
