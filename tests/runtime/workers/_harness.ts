@@ -3,6 +3,7 @@
 import worker, { type Env } from "../../../examples/worker/worker.ts";
 import * as tusk from "@tusk/clickhouse";
 import { counter } from "@tusk/clickhouse/counter";
+import * as logging from "@tusk/clickhouse/logging";
 
 // Made at the top of the module, where Workers forbid timers, random values and abort
 // controllers: if making them did any of that, the Worker would not start at all.
@@ -44,9 +45,106 @@ function json(value: unknown): Response {
   return new Response(JSON.stringify(value), { headers: { "content-type": "application/json" } });
 }
 
+// Routes of no_wait_until.test.mjs (a fresh isolate per scenario). `/__nwu/step` writes `rows`
+// rows into `db`'s `requests` table (kind=metric) or logs them with console.log (kind=log) through
+// client `client`, then ends as `then` says: "return" (no flush, no waitUntil), "throw",
+// "wait_until" (ctx.waitUntil(tusk.flush())), "await" (await tusk.flush()), or "fire_and_forget"
+// (tusk.flush() neither awaited nor given to waitUntil). `logging=1` calls logging.init first.
+async function noWaitUntilStep(url: URL, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const q = (name: string) => url.searchParams.get(name) ?? "";
+  const clientName = q("client");
+  const db = q("db");
+  initClient(env, { clientName, database: db });
+  if (q("logging") === "1") {
+    logging.init({ table: `${db}.logs`, appName: "nwu", clientName });
+  }
+  const tag = q("tag");
+  const rows = Number(q("rows") || "1");
+  const requests = tusk.metric({ table: `${db}.requests`, clientName });
+  for (let i = 0; i < rows; i++) {
+    if (q("kind") === "log") console.log(`${tag} ${i}`);
+    else requests.write({ path: tag, method: "NWU", status: i });
+  }
+  switch (q("then")) {
+    case "return":
+      return new Response("ok\n");
+    case "throw":
+      throw new Error(`${tag}: the handler failed after writing`);
+    case "wait_until":
+      ctx.waitUntil(tusk.flush());
+      return new Response("ok\n");
+    case "await":
+      try {
+        await tusk.flush();
+        return json({ flushed: true });
+      } catch (error) {
+        return json({ flushed: false, error: String(error) });
+      }
+    case "fire_and_forget":
+      tusk.flush();
+      return new Response("ok\n");
+    default:
+      return new Response(`unknown then="${q("then")}"\n`, { status: 400 });
+  }
+}
+
+// Probes of how workerd treats a promise made in one request and awaited in another, without
+// the library: `/__nwu/probe/start?what=...` makes one and keeps it in `probe`;
+// `/__nwu/probe/await?race=ms` awaits it (against a timer of this request when race > 0).
+// what: "fetch" (a fetch of the engine, `sql` or `SELECT sleep(1)`, left running),
+// "fetch_wait_until" (the same fetch given to ctx.waitUntil), "response_wait_until" (its Response,
+// given to ctx.waitUntil, whose body the awaiting request reads), "timer" (a 300 ms setTimeout left
+// running), "deferred" (a promise resolved by the awaiting request).
+let probe: { promise: Promise<unknown>; resolve?: (value: unknown) => void } | undefined;
+
+async function probeRoute(url: URL, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const what = url.searchParams.get("what");
+  if (url.pathname === "/__nwu/probe/start") {
+    if (what === "timer") {
+      probe = { promise: new Promise((r) => setTimeout(() => r("the timer fired"), 300)) };
+    } else if (what === "deferred") {
+      let resolve!: (value: unknown) => void;
+      const promise = new Promise((r) => (resolve = r));
+      probe = { promise, resolve };
+    } else {
+      const auth = btoa(`${env.CLICKHOUSE_USER}:${env.CLICKHOUSE_PASSWORD}`);
+      const response = fetch(`${env.CLICKHOUSE_URL}/`, {
+        method: "POST",
+        headers: { Authorization: `Basic ${auth}` },
+        body: url.searchParams.get("sql") ?? "SELECT sleep(1)",
+      });
+      const promise = what === "response_wait_until"
+        ? response
+        : response.then(async (res) => `HTTP ${res.status} ${(await res.text()).trim()}`);
+      probe = { promise };
+      if (what !== "fetch") ctx.waitUntil(promise);
+    }
+    return new Response("started\n");
+  }
+  const started = Date.now();
+  const race = Number(url.searchParams.get("race") ?? "0");
+  probe!.resolve?.("resolved by the awaiting request");
+  type Outcome = { outcome: string; value?: unknown; error?: string };
+  const rejected = (error: unknown): Outcome => ({ outcome: "rejected", error: String(error) });
+  const waiting: Promise<Outcome>[] = [probe!.promise.then<Outcome, Outcome>(
+    (value) =>
+      value instanceof Response // its body is read here, in the awaiting request
+        ? value.text().then((text) => ({ outcome: "resolved", value: text.trim() }), rejected)
+        : { outcome: "resolved", value },
+    rejected,
+  )];
+  if (race > 0) {
+    waiting.push(new Promise((r) => setTimeout(() => r({ outcome: "timer" }), race)));
+  }
+  const result = await Promise.race(waiting);
+  return json({ ...result, ms: Date.now() - started });
+}
+
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const path = new URL(request.url).pathname;
+    if (path === "/__nwu/step") return noWaitUntilStep(new URL(request.url), env, ctx);
+    if (path.startsWith("/__nwu/probe/")) return probeRoute(new URL(request.url), env, ctx);
     if (path === "/__stats") {
       return json({ stats: tusk.stats(), clients: clients.size, inserts });
     }
