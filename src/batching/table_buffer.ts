@@ -66,6 +66,7 @@ export class TableBuffer implements BudgetMember {
    * (ascending; rare): the buffered rows are then no longer a gapless run.
    */
   #holes: number[] = [];
+  #dropReportQueued = false;
 
   /** @param options The budget, counts and reporting of the table. */
   constructor(options: TableBufferOptions) {
@@ -343,8 +344,19 @@ export class TableBuffer implements BudgetMember {
     return freedRows;
   }
 
-  // The client's budget made this table drop rows: one report per window, made only when sent.
+  // The client's budget made this table drop rows: one report per window,
+  // made only when sent, and sent once the synchronous code that is writing
+  // ends (a microtask later), so it gives the burst's real count.
   #reportDrop(which: "oldest" | "newest"): void {
+    if (this.#dropReportQueued) return;
+    this.#dropReportQueued = true;
+    queueMicrotask(() => {
+      this.#dropReportQueued = false;
+      this.#sendDropReport(which);
+    });
+  }
+
+  #sendDropReport(which: "oldest" | "newest"): void {
     const { budget, counts } = this.#o;
     this.#o.report(
       () =>

@@ -38,7 +38,6 @@ export class TableWriter {
   #timer: TimerHandle | undefined;
   #failures = 0;
   #retryAt = 0;
-  #dropsReported = 0;
   /** The write's time, for rows that leave the time column out (made once, not per write). */
   readonly #now = (): number => this.#host.clock.now();
 
@@ -223,7 +222,6 @@ export class TableWriter {
     const deadline = Date.now() + timeoutMs;
     await this.#runSources();
     const upTo = this.#buffer.entered;
-    this.#reportDrops();
     for (let attempt = 1;; attempt++) {
       if (this.#buffer.lowestUnsettled >= upTo) return;
       try {
@@ -369,21 +367,6 @@ export class TableWriter {
       if (this.#host.session() === undefined) return; // released by close(): rows wait for init()
       this.#runSources()?.then(() => this.#kick(), (error) => this.#failed(error)) ?? this.#kick();
     }, delayMs);
-  }
-
-  // A burst reports its first drop at once, when the count is still 1; a
-  // flush then says how many were dropped in all since the last such line.
-  #reportDrops(): void {
-    const dropped = this.#counts.droppedTotal;
-    if (dropped === this.#dropsReported) return;
-    this.#dropsReported = dropped;
-    const reasons = Object.entries(this.#counts.dropped).map(([k, n]) => `${n} ${k}`).join(", ");
-    this.#host.report(
-      new TuskError(
-        `Cannot deliver every row of "${this.name}": ${dropped} dropped so far (${reasons})`,
-      ),
-      `dropped:${this.name}`,
-    );
   }
 
   #runSources(): Promise<unknown> | undefined {
