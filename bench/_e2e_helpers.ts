@@ -1,5 +1,12 @@
 // Helpers of bench/e2e.ts: one measured figure, heap size, `deno bench --json`.
 
+/** The end-to-end writers and phases, by the names the report looks them up by. */
+export const WRITE_ALL = "Tusk writeAll() + flush()";
+export const YIELDING = "Tusk write() loop yielding every 10,000 rows + flush()";
+export const WRITE_ALL_PHASE = "Tusk: writeAll(), until it resolved";
+export const FLUSH_PHASE = "Tusk: flush() after it";
+export const STRINGIFY_PHASE = "insert(): JSON.stringify of every row";
+
 /** One measured figure. */
 export interface Sample {
   kind: "e2e" | "phase" | "memory" | "batch" | "columns" | "tables";
@@ -17,6 +24,43 @@ export interface Sample {
   floor?: number;
   /** Which round measured it (e2e), so ratios compare figures of one round. */
   round?: number;
+  /** Rows read back from the table after the run (e2e). */
+  stored?: number;
+  /** Why the run failed, if it did (e2e: a rejected flush). */
+  error?: string;
+}
+
+/** One round of the synchronous `write()` loop (bench/_sync_loop.ts). */
+export interface SyncLoopSample {
+  /** How the loop starts: with the schema unknown, or after `await metric.ready()`. */
+  variant: string;
+  round: number;
+  /** Rows written. */
+  n: number;
+  /** The loop of `write()` calls alone. */
+  loopMs: number;
+  /** A loop of `JSON.stringify` over the same rows, in the same round. */
+  stringifyMs: number;
+  /** `await tusk.flush()` after the loop. */
+  flushMs: number;
+  /** Rows read back from the table. */
+  stored: number;
+  /** `stats()` of the table after the flush. */
+  received: number;
+  written: number;
+  pending: number;
+  dropped: Record<string, number>;
+  /** The flush's rejection, if it rejected. */
+  flushError?: string;
+}
+
+/** Where the bench's server is and how to reach it. */
+export interface BenchServer {
+  url: string;
+  user: string;
+  password: string;
+  /** Runs a query on the server and returns its text. */
+  sql: (query: string) => Promise<string>;
 }
 
 /** One `Deno.bench` result. */
@@ -33,6 +77,18 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A full garbage collection, when `--expose-gc` is given (before each timed run). */
+export function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Milliseconds `run` takes, until its promise settles. */
+export async function timed(run: () => unknown): Promise<number> {
+  const start = performance.now();
+  await run();
+  return performance.now() - start;
 }
 
 /** JS heap plus external (ArrayBuffer) bytes in use, after a full GC when exposed. */
