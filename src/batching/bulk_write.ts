@@ -60,7 +60,7 @@ export async function writeAll(
 }
 
 /** Rows written between two turns of the event loop while inserts are under way. */
-const TURN_EVERY = 4096;
+const TURN_EVERY = 10_000;
 
 /**
  * A `WritableStream` of rows into `writer`, with backpressure: a write waits

@@ -69,6 +69,19 @@ export class TableSender {
     return this.#run;
   }
 
+  /**
+   * Raises the target of the run under way, if there is one that callers
+   * share: it then also sends the rows numbered below `upTo`. Synchronous and
+   * cheap, for the write path.
+   *
+   * @returns Whether a run took the new target.
+   */
+  extend(upTo: number): boolean {
+    if (this.#run === undefined) return false;
+    if (upTo > this.#target) this.#target = upTo;
+    return true;
+  }
+
   /** Resolves when the next insert of this table ends (at once when none is in flight). */
   nextLanding(): Promise<void> {
     if (!this.busy) return Promise.resolve();

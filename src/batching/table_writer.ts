@@ -38,6 +38,8 @@ export class TableWriter {
   #timer: TimerHandle | undefined;
   #failures = 0;
   #retryAt = 0;
+  /** A background delivery is starting (reading facts before its run). */
+  #kicking = false;
   /** The write's time, for rows that leave the time column out (made once, not per write). */
   readonly #now = (): number => this.#host.clock.now();
 
@@ -301,20 +303,30 @@ export class TableWriter {
   #append(line: string): void {
     this.#buffer.push(line);
     if (this.#timer === undefined) this.#armPeriod();
-    const buffer = this.#buffer;
-    if (
-      buffer.bufferedRows >= this.#limits.maxRows || buffer.bufferedChars >= this.#limits.maxBytes
-    ) {
-      this.#kick();
-    }
+    if (this.#full) this.#kick();
   }
 
   // Rows ask to go now (a full batch, or the period): sent in the background,
   // except in Workers (only flush sends there) or while a retry waits.
   #kick(): void {
+    // A run under way takes the new rows too: the common case while rows
+    // stream in, kept to a comparison and an assignment.
+    if (this.#sender.extend(this.#buffer.entered) || this.#kicking) return;
     if (this.#host.clock.backgroundTimers === false || this.#host.session() === undefined) return;
     if (this.#failures > 0 && this.#now() < this.#retryAt) return;
-    this.#deliver(this.#buffer.entered).catch((error) => this.#failed(error));
+    this.#kicking = true;
+    this.#deliver(this.#buffer.entered).catch((error) => this.#failed(error)).finally(() => {
+      this.#kicking = false;
+      // Rows that filled a batch while the run was ending.
+      if (this.#full) this.#kick();
+    });
+  }
+
+  /** Whether a full batch is buffered. */
+  get #full(): boolean {
+    const buffer = this.#buffer;
+    return buffer.bufferedRows >= this.#limits.maxRows ||
+      buffer.bufferedChars >= this.#limits.maxBytes;
   }
 
   // Reads the schema if rows wait for it, then sends until the rows numbered
