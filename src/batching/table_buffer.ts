@@ -1,6 +1,8 @@
 import { TuskError, TuskValidationError } from "../errors.ts";
+import { DropReports } from "./_drop_reports.ts";
 import { RetryQueue, type SentBatch } from "./_retry_queue.ts";
 import type { BudgetMember, BufferBudget } from "./buffer_budget.ts";
+import { type Flight, newFlight } from "./flight.ts";
 import { type HeldRow, HeldRows } from "./held_rows.ts";
 import { batchOfLines, LineBuffer, type RowBatch } from "./line_buffer.ts";
 import type { TableCounts } from "./table_counts.ts";
@@ -10,24 +12,6 @@ import type { TableCounts } from "./table_counts.ts";
  * client's budget: a small object and its copied values, before it is encoded.
  */
 export const HELD_ROW_BYTES = 256;
-
-/** Rows taken from the buffer for one insert request, until they settle. */
-export interface Flight {
-  /** The rows, as sent. */
-  readonly batch: RowBatch;
-  /** The deduplication token the rows carry on every attempt. */
-  readonly token: string;
-  /** The entry number of the first row (see {@linkcode TableBuffer.lowestUnsettled}). */
-  readonly first: number;
-  /** Rows of the batch not yet acknowledged, refused or put back. */
-  rows: number;
-  /** Characters of those rows. */
-  chars: number;
-  /** Given up or taken back: what happens to the request no longer counts. */
-  settled: boolean;
-  /** When the run sending it last showed it was alive (epoch ms; see `TableSender`). */
-  alive: number;
-}
 
 /** What a {@linkcode TableBuffer} is given. */
 export interface TableBufferOptions {
@@ -66,11 +50,12 @@ export class TableBuffer implements BudgetMember {
    * (ascending; rare): the buffered rows are then no longer a gapless run.
    */
   #holes: number[] = [];
-  #dropReportQueued = false;
+  readonly #drops: DropReports;
 
   /** @param options The budget, counts and reporting of the table. */
   constructor(options: TableBufferOptions) {
     this.#o = options;
+    this.#drops = new DropReports(options.name, options.budget, options.counts, options.report);
   }
 
   /** Rows waiting for the schema. */
@@ -173,7 +158,7 @@ export class TableBuffer implements BudgetMember {
     if (sent === undefined) return undefined;
     const lines = sent.start === 0 ? sent.lines : sent.lines.slice(sent.start);
     this.#o.counts.retried += lines.length;
-    return this.#fly(batchOfLines(lines, sent.chars), sent.token, sent.first ?? 0);
+    return this.#track(batchOfLines(lines, sent.chars), sent.token, sent.first ?? 0);
   }
 
   /**
@@ -183,7 +168,7 @@ export class TableBuffer implements BudgetMember {
   takeFresh(maxRows: number, maxChars: number): Flight | undefined {
     if (this.#lines.rows === 0) return undefined;
     const first = this.front;
-    return this.#fly(this.#lines.take(maxRows, maxChars), crypto.randomUUID(), first);
+    return this.#track(this.#lines.take(maxRows, maxChars), crypto.randomUUID(), first);
   }
 
   /** ClickHouse acknowledged `rows` rows of the flight. */
@@ -233,6 +218,12 @@ export class TableBuffer implements BudgetMember {
     }
   }
 
+  #track(batch: RowBatch, token: string, first: number): Flight {
+    const flight = newFlight(batch, token, first);
+    this.#flights.add(flight);
+    return flight;
+  }
+
   /** Flights whose request has not ended. */
   get flights(): ReadonlySet<Flight> {
     return this.#flights;
@@ -267,7 +258,7 @@ export class TableBuffer implements BudgetMember {
    * the client's budget; counts them as `buffer_full` and reports.
    */
   evict(rows: number, chars: number): void {
-    if (this.#dropOldest(rows, chars) > 0) this.#reportDrop("oldest");
+    if (this.#dropOldest(rows, chars) > 0) this.#drops.dropped("oldest");
   }
 
   /** The entry number of the oldest row buffered or held (they are the newest rows, in order). */
@@ -280,26 +271,12 @@ export class TableBuffer implements BudgetMember {
     return front;
   }
 
-  #fly(batch: RowBatch, token: string, first: number): Flight {
-    const flight: Flight = {
-      batch,
-      token,
-      first,
-      rows: batch.rows,
-      chars: batch.chars,
-      settled: false,
-      alive: Date.now(),
-    };
-    this.#flights.add(flight);
-    return flight;
-  }
-
   // Counts the row as received; false (and counted as dropped) when the budget refuses it.
   #admit(chars: number): boolean {
     this.#o.counts.received++;
     if (this.#o.budget.admit(this, chars)) return true;
     this.#o.counts.drop("buffer_full", 1);
-    this.#reportDrop("newest");
+    this.#drops.dropped("newest");
     return false;
   }
 
@@ -308,15 +285,7 @@ export class TableBuffer implements BudgetMember {
     const over = this.droppableRows - (this.#o.maxBufferedRows ?? Infinity);
     if (over <= 0) return;
     this.#dropOldest(over, 0);
-    const counts = this.#o.counts;
-    this.#o.report(
-      () =>
-        new TuskError(
-          `Cannot buffer rows for "${this.#o.name()}": ${this.#o.maxBufferedRows} rows are waiting ` +
-            `(batching.maxBufferedRows); dropped the oldest; ${counts.dropped.buffer_full} dropped so far`,
-        ),
-      `full:${this.#o.name()}`,
-    );
+    this.#drops.dropped("oldest", this.#o.maxBufferedRows);
   }
 
   // Drops up to `rows` of the oldest rows (and at least enough to free `chars`
@@ -342,30 +311,5 @@ export class TableBuffer implements BudgetMember {
     this.#o.budget.change(-freedRows, -freedChars);
     this.#o.counts.drop("buffer_full", freedRows);
     return freedRows;
-  }
-
-  // The client's budget made this table drop rows: one report per window,
-  // made only when sent, and sent once the synchronous code that is writing
-  // ends (a microtask later), so it gives the burst's real count.
-  #reportDrop(which: "oldest" | "newest"): void {
-    if (this.#dropReportQueued) return;
-    this.#dropReportQueued = true;
-    queueMicrotask(() => {
-      this.#dropReportQueued = false;
-      this.#sendDropReport(which);
-    });
-  }
-
-  #sendDropReport(which: "oldest" | "newest"): void {
-    const { budget, counts } = this.#o;
-    this.#o.report(
-      () =>
-        new TuskError(
-          `Cannot buffer rows for "${this.#o.name()}": the client holds ${budget.rows} rows ` +
-            `(${budget.limits.maxRows} at most) and ${budget.chars} bytes (${budget.limits.maxChars}); ` +
-            `dropped the ${which}; ${counts.dropped.buffer_full} dropped so far`,
-        ),
-      `budget:${this.#o.name()}`,
-    );
   }
 }

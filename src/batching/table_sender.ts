@@ -1,6 +1,7 @@
 import { TuskClickHouseError, TuskError } from "../errors.ts";
 import { sendBatch, type SendOutcome, type SendTarget } from "./send_batch.ts";
-import type { Flight, TableBuffer } from "./table_buffer.ts";
+import type { Flight } from "./flight.ts";
+import type { TableBuffer } from "./table_buffer.ts";
 import type { TableCounts } from "./table_counts.ts";
 
 /** What a {@linkcode TableSender} is given. */

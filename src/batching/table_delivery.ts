@@ -1,0 +1,194 @@
+import { TuskClickHouseError, TuskError } from "../errors.ts";
+import type { TimerHandle } from "../runtime/clock.ts";
+import { quoteIdentifier } from "../transport/quote.ts";
+import { Backoff } from "./backoff.ts";
+import type { TableBuffer } from "./table_buffer.ts";
+import type { TableCounts } from "./table_counts.ts";
+import type { TableSchema } from "./table_schema.ts";
+import { STALE_MS, type TableSender } from "./table_sender.ts";
+import type { BatchLimits, WriterHost, WriterTable } from "./writer_host.ts";
+
+/** How hard one flush tries. */
+export interface FlushLimits {
+  /** Longest the flush keeps trying, in milliseconds. */
+  timeoutMs: number;
+  /** Most attempts (a first try and its retries). */
+  attempts?: number;
+}
+
+/** What a {@linkcode TableDelivery} is given: the table's parts. */
+export interface TableDeliveryParts {
+  /** The table's name as `"database.table"`, for messages. */
+  name(): string;
+  host: WriterHost;
+  table: WriterTable;
+  limits: BatchLimits;
+  buffer: TableBuffer;
+  counts: TableCounts;
+  schema: TableSchema;
+  sender: TableSender;
+  /** Runs the table's sources (counters' sums) before a flush or a period's send. */
+  runSources(): Promise<unknown> | undefined;
+}
+
+/**
+ * When a table's rows go and what happens when they cannot: the period
+ * timer, sends started by a full batch, backoff after failures, and the
+ * retries of `flush()` within its time limit. Outside Workers sends start in
+ * the background; in Workers only a flush (inside its request) sends.
+ */
+export class TableDelivery {
+  readonly #p: TableDeliveryParts;
+  readonly #backoff: Backoff;
+  #timer: TimerHandle | undefined;
+  /** A background delivery is starting (reading facts before its run). */
+  #kicking = false;
+
+  /** @param parts The table's buffer, schema, sender and settings. */
+  constructor(parts: TableDeliveryParts) {
+    this.#p = parts;
+    this.#backoff = new Backoff(parts.limits.retryBaseMs, parts.limits.retryMaxMs);
+  }
+
+  /** Rows were taken in: the period starts if it has not, and a full batch goes now. */
+  added(): void {
+    if (this.#timer === undefined) this.#arm(this.#p.limits.periodMs);
+    if (this.full) this.kick();
+  }
+
+  /** Whether a full batch is buffered. */
+  get full(): boolean {
+    const { buffer, limits } = this.#p;
+    return buffer.bufferedRows >= limits.maxRows || buffer.bufferedChars >= limits.maxBytes;
+  }
+
+  /**
+   * Rows ask to go now: sent in the background, except in Workers (only a
+   * flush sends there) or while a retry waits. A run under way takes the new
+   * rows too: the common case while rows stream in, kept to a comparison
+   * and an assignment.
+   */
+  kick(): void {
+    const { sender, buffer, host } = this.#p;
+    if (sender.extend(buffer.entered) || this.#kicking) return;
+    if (host.clock.backgroundTimers === false || host.session() === undefined) return;
+    if (this.#backoff.waitLeft(host.clock.now()) > 0) return;
+    this.#kicking = true;
+    this.#deliver(buffer.entered).catch((error) => this.failed(error)).finally(() => {
+      this.#kicking = false;
+      if (this.full) this.kick(); // rows that filled a batch while the run was ending
+    });
+  }
+
+  /**
+   * Sends every row taken in before the call and resolves once ClickHouse
+   * acknowledged them all; see `TableWriter.flush`.
+   *
+   * @throws {TuskError} The last failure, when rows are still held.
+   */
+  async flush(limits?: FlushLimits): Promise<void> {
+    const { buffer, sender, host } = this.#p;
+    const timeoutMs = limits?.timeoutMs ?? host.session()?.options.flushTimeoutMs ?? 0;
+    const deadline = Date.now() + timeoutMs;
+    await this.#p.runSources();
+    const upTo = buffer.entered;
+    for (let attempt = 1;; attempt++) {
+      if (buffer.lowestUnsettled >= upTo) return;
+      try {
+        await this.#deliver(upTo);
+        // Anything left is in another request's insert (Workers): wait for it
+        // to land, or take its rows back once its request shows no life.
+        if (buffer.lowestUnsettled < upTo && sender.reclaimStale() === 0) {
+          await Promise.race([sender.nextLanding(), sleep(STALE_MS / 4)]);
+        }
+      } catch (error) {
+        if (host.session() === undefined) throw error; // closed or never initialized
+        const delay = this.failed(error);
+        const retryable = error instanceof TuskClickHouseError && error.retryable;
+        const left = deadline - Date.now();
+        if (!retryable || attempt >= (limits?.attempts ?? Infinity) || left <= 0) throw error;
+        // The last attempt comes at the deadline rather than not at all.
+        await sleep(Math.min(delay, left));
+      }
+    }
+  }
+
+  /**
+   * Resolves once some room is made: an insert of this table ended, or
+   * (none in flight) one was started and ended, after any backoff.
+   */
+  async room(): Promise<void> {
+    const { sender, buffer, host } = this.#p;
+    if (sender.busy) return sender.nextLanding();
+    const wait = this.#backoff.waitLeft(host.clock.now());
+    if (wait > 0) await sleep(wait);
+    await this.#deliver(buffer.entered).catch((error) => this.failed(error));
+  }
+
+  /**
+   * A failure: recorded, reported, and a background retry armed with backoff.
+   *
+   * @returns The backoff's delay, in milliseconds.
+   */
+  failed(error: unknown): number {
+    const { counts, host } = this.#p;
+    const problem = error instanceof Error ? error : new Error(String(error));
+    counts.problem(problem.message, host.clock.now());
+    host.report(problem);
+    const delay = this.#backoff.fail(error, host.clock.now());
+    this.#arm(delay);
+    return delay;
+  }
+
+  /** Stops the timer and forgets failures (the table's rows were given up). */
+  stop(): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    this.#backoff.succeed();
+  }
+
+  // Reads the schema if rows wait for it, then sends until the rows numbered
+  // below `upTo` are settled.
+  async #deliver(upTo: number): Promise<void> {
+    const { host, table, buffer, schema, sender } = this.#p;
+    const session = host.session();
+    if (session === undefined) {
+      throw new TuskError(
+        `Cannot flush "${this.#p.name()}": client "${host.name}" is not initialized; call init() first`,
+      );
+    }
+    if (buffer.heldRows > 0) await schema.load();
+    const { settings, deduplicationTokens } = await session.insertSettings();
+    const database = table.database ?? session.options.database;
+    await sender.drain(upTo, {
+      connection: session.connection,
+      table: quoteIdentifier(database) + "." + quoteIdentifier(table.tableName),
+      action: `Cannot insert into "${this.#p.name()}"`,
+      settings,
+      tokens: deduplicationTokens,
+    });
+    this.#backoff.succeed();
+    if (buffer.pending > 0) {
+      if (this.#timer === undefined) this.#arm(this.#p.limits.periodMs);
+    } else {
+      this.#timer?.cancel();
+      this.#timer = undefined;
+    }
+  }
+
+  #arm(delayMs: number): void {
+    const { host } = this.#p;
+    this.#timer?.cancel();
+    this.#timer = host.clock.setTimeout(() => {
+      this.#timer = undefined;
+      if (host.session() === undefined) return; // released by close(): rows wait for init()
+      this.#p.runSources()?.then(() => this.kick(), (error) => this.failed(error)) ?? this.kick();
+    }, delayMs);
+  }
+}
+
+// A wait inside a call the caller awaits (flush, writeAll): a real timer, in
+// the caller's own request where timers are per request (Workers).
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
