@@ -43,14 +43,16 @@ function setSignalFlush(clientName: string, on: boolean, timeoutMs: number): voi
   }
 }
 
-async function flushOnSignal(): Promise<void> {
+async function flushOnSignal(signal: string): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const flushes = allClients()
-    .filter((c) => c.configured && signalFlushes.has(c.name))
-    .map((c) => c.flush().catch(() => {}));
+  const timeoutMs = Math.max(0, ...signalFlushes.values());
+  const clients = allClients().filter((c) => c.configured && signalFlushes.has(c.name));
+  const flushes = clients.map((c) => c.flush({ timeoutMs }).catch(() => {}));
   await Promise.race([
     Promise.all(flushes),
-    new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, ...signalFlushes.values())))),
+    new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
   ]);
   clearTimeout(timer);
+  // The process may end now: say what is still held, per table.
+  for (const client of clients) client.reportHeld(`when ${signal} arrived`);
 }

@@ -221,6 +221,26 @@ export class ClientCore {
     }
   }
 
+  /**
+   * Reports, one line per table, the rows still held and the last error
+   * (a signal is ending the program, which may not wait for them).
+   *
+   * @param when When, for the message, e.g. `when SIGTERM arrived`.
+   */
+  reportHeld(when: string): void {
+    for (const writer of this.#writers) {
+      const rows = writer.pending;
+      if (rows === 0) continue;
+      const lastError = writer.stats().lastError;
+      this.#reporter.report(
+        new TuskError(
+          `Cannot deliver ${rows} rows of "${writer.name}" (client "${this.name}"): still held ${when}` +
+            (lastError === undefined ? "" : `; ${lastError}`),
+        ),
+      );
+    }
+  }
+
   /** Delivery figures of every table of this client. */
   stats(): TableStats[] {
     return this.#writers.map((writer) => writer.stats());

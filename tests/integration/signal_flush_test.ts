@@ -165,6 +165,28 @@ Deno.test("a second SIGTERM ends a Deno program whose flush hangs at once", asyn
   }
 });
 
+Deno.test("SIGTERM with ClickHouse down: the flush is bounded by closeTimeout and what is held is reported per table", async () => {
+  // A port nothing listens on: every attempt is refused.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const url = `http://127.0.0.1:${listener.addr.port}`;
+  listener.close();
+  const child = await start(
+    initAndWrite({ url, user: "default" }, "db.cpu", "closeTimeout: 1.5") + KEEP_ALIVE,
+  );
+  await child.printed("ready");
+  const sent = Date.now();
+  child.kill("SIGTERM");
+  const { code, stderr, at } = await child.ended;
+  assert.equal(code, 143, stderr);
+  assert.ok(at - sent < 4000, `ended ${at - sent} ms after SIGTERM (closeTimeout 1.5 s)`);
+  const reports = stderr.split("\n").filter((l) => l.includes("Cannot deliver"));
+  assert.equal(reports.length, 1, stderr);
+  assert.match(
+    reports[0]!,
+    /Cannot deliver 3 rows of "db\.cpu" \(client "default"\): still held when SIGTERM arrived/,
+  );
+});
+
 Deno.test("a Deno program that writes nothing ends at once: Tusk's listeners keep nothing alive", async () => {
   const child = await start(`
     import * as tusk from "${MOD}";
