@@ -11,7 +11,10 @@ export interface SentBatch {
   chars: number;
   /** The token this batch carries on every attempt. */
   token: string;
-  /** The entry number of the batch's first row (the table's count of rows taken in before it). */
+  /**
+   * The entry number of the batch's first row (the table's count of rows
+   * taken in before it); from `sendBatch`, its position within the batch first sent.
+   */
   first?: number;
 }
 

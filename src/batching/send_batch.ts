@@ -52,13 +52,16 @@ export interface Undelivered {
  * @param batch The rows; cut into lines only if the server refuses them.
  * @param token The batch's deduplication token.
  * @param on Told what happened to each part.
- * @returns The parts left for a retry, or `undefined` when nothing is left.
+ * @param offset Where this batch starts within the batch first sent (for its parts).
+ * @returns The parts left for a retry, or `undefined` when nothing is left; each
+ * part's `first` is its position within the batch first sent.
  */
 export async function sendBatch(
   to: SendTarget,
   batch: RowBatch,
   token: string,
   on: SendOutcome,
+  offset = 0,
 ): Promise<Undelivered | undefined> {
   const settings = to.tokens ? { ...to.settings, insert_deduplication_token: token } : to.settings;
   const { rows, chars } = batch;
@@ -71,7 +74,7 @@ export async function sendBatch(
     on.failed(error);
     const lines = batch.lines();
     if (!isRowProblem(error)) {
-      return { error, batches: [{ lines, start: 0, chars, token }] };
+      return { error, batches: [{ lines, start: 0, chars, token, first: offset }] };
     }
     if (error.kind === "schema") on.schemaChanged();
     if (lines.length === 1) {
@@ -80,15 +83,23 @@ export async function sendBatch(
     }
     let undelivered: Undelivered | undefined;
     const parts = splitAround(lines, error.row);
+    let at = offset;
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!;
       const partToken = `${token}.${i}`;
       if (undelivered !== undefined) {
         // An earlier part could not be sent: the rest wait for the retry unsent.
-        undelivered.batches.push({ lines: part, start: 0, chars: charsOf(part), token: partToken });
+        undelivered.batches.push({
+          lines: part,
+          start: 0,
+          chars: charsOf(part),
+          token: partToken,
+          first: at,
+        });
       } else {
-        undelivered = await sendBatch(to, batchOfLines(part), partToken, on);
+        undelivered = await sendBatch(to, batchOfLines(part), partToken, on, at);
       }
+      at += part.length;
     }
     return undelivered;
   }

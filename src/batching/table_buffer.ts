@@ -193,7 +193,7 @@ export class TableBuffer implements BudgetMember {
   putBack(flight: Flight, batches: SentBatch[]): void {
     if (flight.settled) return;
     for (const batch of batches) {
-      batch.first = flight.first;
+      batch.first = flight.first + (batch.first ?? 0); // its position in the flight's batch
       flight.rows -= batch.lines.length - batch.start;
       flight.chars -= batch.chars;
     }

@@ -95,10 +95,10 @@ Deno.test("sendBatch() keeps the parts it could not send, each with its own deri
   const left = await sendBatch(to, batchOfLines(lines(1000, [700])), "t", on);
   assert.equal(written.length, 0);
   assert.equal(left?.error.kind, "network");
-  assert.deepEqual(left?.batches.map((b) => [b.token, b.lines.length]), [
-    ["t.0", 700],
-    ["t.1", 1],
-    ["t.2", 299],
-  ]);
+  assert.deepEqual(left?.batches.map((b) => [b.token, b.lines.length, b.first]), [
+    ["t.0", 700, 0],
+    ["t.1", 1, 700],
+    ["t.2", 299, 701],
+  ], "each part: its token, its rows, and where it starts in the batch");
   assert.deepEqual(inserts(), [1000], "after the failure, nothing more was sent");
 });

@@ -506,24 +506,21 @@ Deno.test("TableBuffer.lowestUnsettled stays exact when rows settle out of entry
     assert.equal(covered(5), true, "a flush of rows 0..4 is done");
   });
   await t.step(
-    "putBack() after part of the flight settled: a part keeps its flight's first number",
+    "putBack() after part of the flight settled: each part keeps its own entry numbers",
     () => {
       // sendBatch split the flight around row 3: rows 0..2 acknowledged, row 3
-      // refused, rows 4..9 failed and wait for a retry. The parts do not say
-      // where in the flight they start, so the waiting part answers for the
-      // whole flight: a flush of rows 0..3 also waits for rows 4..9 (cautious,
-      // never early).
+      // refused, rows 4..9 failed and wait for a retry; sendBatch gives the
+      // part its position in the batch (4).
       const { buffer, covered } = setup();
       for (let n = 0; n < 10; n++) buffer.push(line(n));
       const flight = buffer.takeFresh(Infinity, Infinity)!;
       buffer.acked(flight, 3, 3 * LINE);
       buffer.refused(flight, line(3));
-      buffer.putBack(flight, [part(range(4, 10).map(line), `${flight.token}.2`)]);
+      buffer.putBack(flight, [{ ...part(range(4, 10).map(line), `${flight.token}.2`), first: 4 }]);
       buffer.land(flight);
-      assert.equal(buffer.lowestUnsettled, 0);
-      assert.equal(covered(1), false);
-      buffer.giveUp("closed");
-      assert.equal(covered(10), true);
+      assert.equal(buffer.lowestUnsettled, 4, "rows 0..3 settled; rows 4..9 wait for a retry");
+      assert.equal(covered(4), true);
+      assert.equal(covered(5), false);
     },
   );
 });
