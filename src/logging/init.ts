@@ -70,7 +70,11 @@ export function init(options: LoggingOptions): LoggingHandle {
   const unregister = onClose(detach);
   detachCurrent = detach;
   setSink(sink);
-  if (client.configured) writer.schema().catch((error) => client.report(error));
+  // Read the schema now where the read may run in the background; in Workers
+  // the first flush reads it, inside its own request.
+  if (client.configured && client.clock.backgroundTimers !== false) {
+    writer.schema().catch((error) => client.report(error));
+  }
   const stop = async () => {
     detach();
     await writer.flush().catch(() => {}); // already reported by the writer

@@ -294,6 +294,33 @@ forEachEngine(
 );
 
 forEachEngine(
+  'one table spelled two ways ("cpu" and "<database>.cpu") has one buffer and one stats entry',
+  async (engine) => {
+    const db = await cpuTable(engine);
+    const clientName = uniqueClient("spelling");
+    connect(engine, clientName, { database: db });
+    try {
+      const short = tusk.metric({ table: "cpu", clientName });
+      const long = tusk.metric({ table: `${db}.cpu`, clientName });
+      short.write({ region: "a", usage: 1 });
+      long.write({ region: "b", usage: 2 });
+      const keys = Object.keys(tusk.stats()).filter((k) => k.startsWith(`${clientName}/`));
+      assert.deepEqual(keys, [`${clientName}/${db}.cpu`]);
+      assert.equal(tusk.stats()[`${clientName}/${db}.cpu`]?.pending, 2, "both rows in one buffer");
+      await short.flush(); // sends the other spelling's row too
+      assert.equal(tusk.stats()[`${clientName}/${db}.cpu`]?.written, 2);
+      const rows = await selectRows<{ region: string }>(
+        engine,
+        `SELECT region FROM ${db}.cpu ORDER BY region`,
+      );
+      assert.deepEqual(rows.map((r) => r.region), ["a", "b"]);
+    } finally {
+      await tusk.close();
+    }
+  },
+);
+
+forEachEngine(
   "metric() arms no batching timer where timers cannot run in the background",
   async (engine) => {
     const db = await cpuTable(engine);
