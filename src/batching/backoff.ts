@@ -39,7 +39,8 @@ export class Backoff {
   fail(error: unknown, now: number): number {
     const backoff = Math.min(this.#maxMs, this.#baseMs * 2 ** Math.min(this.#failures++, 30));
     const asked = error instanceof TuskClickHouseError ? error.retryAfterMs ?? 0 : 0;
-    const delay = Math.max(backoff * (0.8 + 0.4 * Math.random()), asked);
+    // Whole milliseconds: timers drop a fraction, and would fire before `retryAt`.
+    const delay = Math.ceil(Math.max(backoff * (0.8 + 0.4 * Math.random()), asked));
     this.#retryAt = now + delay;
     return delay;
   }

@@ -43,6 +43,7 @@ export class TableDelivery {
   #timer: TimerHandle | undefined;
   /** A background delivery is starting (reading facts before its run). */
   #kicking = false;
+  #lastFailure: unknown;
 
   /** @param parts The table's buffer, schema, sender and settings. */
   constructor(parts: TableDeliveryParts) {
@@ -72,7 +73,13 @@ export class TableDelivery {
     const { sender, buffer, host } = this.#p;
     if (sender.extend(buffer.entered) || this.#kicking) return;
     if (host.clock.backgroundTimers === false || host.session() === undefined) return;
-    if (this.#backoff.waitLeft(host.clock.now()) > 0) return;
+    const wait = this.#backoff.waitLeft(host.clock.now());
+    if (wait > 0) {
+      // A retry waits; a timer that fired a little early (Node and Bun drop
+      // the fraction of a millisecond) is armed again for the rest.
+      if (this.#timer === undefined) this.#arm(wait);
+      return;
+    }
     this.#kicking = true;
     this.#deliver(buffer.entered).catch((error) => this.failed(error)).finally(() => {
       this.#kicking = false;
@@ -132,6 +139,9 @@ export class TableDelivery {
    */
   failed(error: unknown): number {
     const { counts, host } = this.#p;
+    // One failed run reaches every caller that shared it: count it once.
+    if (error === this.#lastFailure) return this.#backoff.waitLeft(host.clock.now());
+    this.#lastFailure = error;
     const problem = error instanceof Error ? error : new Error(String(error));
     counts.problem(problem.message, host.clock.now());
     host.report(problem);
