@@ -5,13 +5,15 @@ import type { TableWriter } from "./table_writer.ts";
  * Writes every row of `rows` into `writer`, never dropping one: while the
  * client's budget or the table's buffer is full, it waits for inserts to make
  * room (starting them if none runs), and between batches it lets them travel.
- * The schema is read first, so each row is checked as it is written.
+ * The schema is read first (waiting while ClickHouse is away), so each row
+ * is checked as it is written.
  *
  * @param writer The table's writer.
  * @param rows The rows, in order.
  * @throws {TuskValidationError} For the first row the table cannot hold, after
  * the rows before it were taken; its message says which row it was.
- * @throws {TuskError} When the table's schema cannot be read.
+ * @throws {TuskError} When the table's schema cannot be read for good (a
+ * missing table, no access).
  */
 export async function writeAll(
   writer: TableWriter,
@@ -19,7 +21,7 @@ export async function writeAll(
     | Iterable<Readonly<Record<string, unknown>>>
     | AsyncIterable<Readonly<Record<string, unknown>>>,
 ): Promise<void> {
-  await writer.schema();
+  await writer.schemaWhenReachable();
   let index = 0;
   const put = (row: Readonly<Record<string, unknown>>): void => {
     try {
@@ -71,7 +73,7 @@ const TURN_EVERY = 10_000;
  */
 export function writableOf(writer: TableWriter): WritableStream<Readonly<Record<string, unknown>>> {
   return new WritableStream({
-    start: () => writer.schema().then(() => {}),
+    start: () => writer.schemaWhenReachable().then(() => {}),
     async write(row) {
       if (!writer.hasRoom) await makeRoom(writer);
       writer.write(row);

@@ -133,6 +133,17 @@ export class TableDelivery {
   }
 
   /**
+   * Waits out a failure that may pass (recorded and reported as usual, then
+   * the backoff's delay); rethrows one that will not.
+   *
+   * @throws The failure, when it is not retryable.
+   */
+  async retryAfter(error: unknown): Promise<void> {
+    if (!(error instanceof TuskClickHouseError && error.retryable)) throw error;
+    await sleep(this.failed(error));
+  }
+
+  /**
    * A failure: recorded, reported, and a background retry armed with backoff.
    *
    * @returns The backoff's delay, in milliseconds.

@@ -175,6 +175,23 @@ export class TableWriter {
   }
 
   /**
+   * Resolves with the encoder once the schema is read, waiting out failures
+   * that may pass (ClickHouse away) with backoff, for as long as they last.
+   *
+   * @throws {TuskError} When the schema cannot be read for good (a missing
+   * table, no access, no client).
+   */
+  async schemaWhenReachable(): Promise<RowEncoder> {
+    for (;;) {
+      try {
+        return await this.#schema.load();
+      } catch (error) {
+        await this.#delivery.retryAfter(error);
+      }
+    }
+  }
+
+  /**
    * Registers something to run at the start of every flush (counters emit their
    * sums); a promise it returns is awaited before the rows are sent, and its
    * rejection fails the flush.

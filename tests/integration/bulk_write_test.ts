@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import * as tusk from "../../mod.ts";
 import { freshDatabase, selectRows, sql, type TestEngine } from "../_helpers/engines.ts";
 import { connect, forEachEngine, uniqueClient } from "../_helpers/for_each_engine.ts";
+import { FaultProxy } from "./faults/_proxy.ts";
 
 const N = 1_000_000;
 
@@ -143,6 +144,88 @@ forEachEngine(
       assert.deepEqual(statsOf(clientName, table).dropped, {});
     } finally {
       await tusk.close();
+    }
+  },
+);
+
+forEachEngine(
+  "Metric.writeAll() waits out ClickHouse being away while it reads the schema, then stores every row",
+  async (engine) => {
+    const table = await rowsTable(engine);
+    const proxy = FaultProxy.start(engine.url, { kind: "refuse" });
+    const clientName = uniqueClient("bulk");
+    const reported: Error[] = [];
+    tusk.init({
+      url: proxy.url,
+      user: engine.user,
+      password: engine.password,
+      clientName,
+      onError: (e) => reported.push(e),
+    });
+    try {
+      const m = tusk.metric({ table, clientName });
+      const writing = m.writeAll(rows(0, 20_000));
+      await new Promise((r) => setTimeout(r, 1500)); // refused meanwhile: nothing given up
+      assert.ok(reported.length > 0, "the outage is reported");
+      proxy.mode = { kind: "pass" };
+      await writing;
+      await m.flush();
+      assert.deepEqual(await stored(engine, table), { rows: 20_000, ids: 20_000 });
+      assert.deepEqual(statsOf(clientName, table).dropped, {});
+    } finally {
+      await tusk.close();
+      proxy.close();
+    }
+  },
+);
+
+forEachEngine("Metric.writeAll() into a missing table rejects naming it", async (engine) => {
+  const db = await freshDatabase(engine, "bulk");
+  const clientName = uniqueClient("bulk");
+  connect(engine, clientName, { onError: () => {} });
+  try {
+    const m = tusk.metric({ table: `${db}.nowhere`, clientName });
+    await assert.rejects(m.writeAll(rows(0, 10)), (e: unknown) => {
+      assert.ok(e instanceof tusk.TuskClickHouseError);
+      assert.match(e.message, new RegExp(`"${db}\\.nowhere".*does not exist`));
+      return true;
+    });
+  } finally {
+    await tusk.close();
+  }
+});
+
+forEachEngine(
+  "Metric.writeAll() with a small buffer waits while inserts are refused, dropping nothing",
+  async (engine) => {
+    const table = await rowsTable(engine);
+    const proxy = FaultProxy.start(engine.url);
+    const clientName = uniqueClient("bulk");
+    tusk.init({
+      url: proxy.url,
+      user: engine.user,
+      password: engine.password,
+      clientName,
+      buffer: { maxBytes: 200_000 }, // about 3,000 rows: the 20,000 cannot all wait at once
+      onError: () => {},
+    });
+    try {
+      const m = tusk.metric({ table, clientName });
+      await m.ready();
+      proxy.mode = { kind: "refuse" };
+      let done = false;
+      const writing = m.writeAll(rows(0, 20_000)).then(() => (done = true));
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(done, false, "writeAll waits for room while nothing can be sent");
+      assert.ok(tusk.getClient(clientName) !== undefined);
+      proxy.mode = { kind: "pass" };
+      await writing;
+      await m.flush();
+      assert.deepEqual(await stored(engine, table), { rows: 20_000, ids: 20_000 });
+      assert.deepEqual(statsOf(clientName, table).dropped, {});
+    } finally {
+      await tusk.close();
+      proxy.close();
     }
   },
 );
