@@ -155,13 +155,7 @@ forEachEngine(
     const proxy = FaultProxy.start(engine.url, { kind: "refuse" });
     const clientName = uniqueClient("bulk");
     const reported: Error[] = [];
-    tusk.init({
-      url: proxy.url,
-      user: engine.user,
-      password: engine.password,
-      clientName,
-      onError: (e) => reported.push(e),
-    });
+    connect(engine, clientName, { url: proxy.url, onError: (e) => reported.push(e) });
     try {
       const m = tusk.metric({ table, clientName });
       const writing = m.writeAll(rows(0, 20_000));
@@ -201,11 +195,8 @@ forEachEngine(
     const table = await rowsTable(engine);
     const proxy = FaultProxy.start(engine.url);
     const clientName = uniqueClient("bulk");
-    tusk.init({
+    connect(engine, clientName, {
       url: proxy.url,
-      user: engine.user,
-      password: engine.password,
-      clientName,
       buffer: { maxBytes: 200_000 }, // about 3,000 rows: the 20,000 cannot all wait at once
       onError: () => {},
     });

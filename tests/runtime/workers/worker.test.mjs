@@ -5,37 +5,12 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { docExample } from "../_shared/docs.mjs";
+import { bundleHarness, COMPATIBILITY_DATE } from "../_shared/workerd.mjs";
 import { countRows, dropDatabase, selectRows, sql, testEngines } from "../_shared/engines.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const COMPATIBILITY_DATE = "2026-05-01"; // workerd 1.20260426 (the last on Node 20) knows up to 2026-05-03
-
-/** Bundles the harness (the example Worker plus test routes) the way wrangler would. */
-async function bundleWorker() {
-  const { exports } = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
-  const alias = {};
-  for (const [path, file] of Object.entries(exports)) {
-    alias[path === "." ? "@tusk/clickhouse" : `@tusk/clickhouse/${path.slice(2)}`] = join(
-      root,
-      file,
-    );
-  }
-  const result = await build({
-    entryPoints: [join(root, "tests/runtime/workers/_harness.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    conditions: ["workerd", "worker", "browser"],
-    target: "es2022",
-    alias,
-    write: false,
-    logLevel: "error",
-  });
-  return result.outputFiles[0].text;
-}
 
 async function tables(engine, db) {
   const time = engine.modern ? "DateTime64(3)" : "DateTime";
@@ -64,7 +39,7 @@ async function waitFor(what, condition, timeoutMs = 15_000) {
 }
 
 const engines = testEngines();
-const script = await bundleWorker();
+const script = await bundleHarness();
 
 test("the README's Worker example is examples/worker/ as tested here", () => {
   for (const file of ["worker.ts", "wrangler.toml"]) {
