@@ -17,6 +17,8 @@ export interface BudgetMember {
   readonly priority: "normal" | "high";
   /** Rows that may be dropped now (not in flight). */
   readonly droppableRows: number;
+  /** Rows in flight: not droppable now, but back among the droppable ones if their insert fails. */
+  readonly inFlightRows: number;
   /**
    * Drops the oldest rows until at least `rows` rows and `chars` characters are
    * freed, or nothing droppable is left; counts and reports them.
@@ -68,16 +70,44 @@ export class BufferBudget {
     if (this.rows + 1 <= maxRows && this.chars + chars <= maxChars) return true;
     if (chars > maxChars) return false;
     if (policy === "drop_newest" && member.priority !== "high") return false;
+    if (this.#makeRoom("normal", 1, chars)) return true;
+    if (member.priority !== "high") return false;
+    // A heartbeat while every other row is in flight: those rows are not gone
+    // (they come back if their insert fails, and are dropped then, see
+    // `rebalance`), so the beat takes the cap over for that long rather than
+    // dropping an older beat.
+    if (this.#normalInFlight() > 0) return true;
+    return this.#makeRoom("high", 1, chars);
+  }
+
+  /**
+   * Brings the total back under the limits by dropping normal-priority rows,
+   * after rows in flight came back for a retry while a heartbeat had taken
+   * the cap over ({@linkcode BufferBudget.admit}).
+   */
+  rebalance(): void {
+    this.#makeRoom("normal", 0, 0);
+  }
+
+  // Evicts until `rows` more rows of `chars` characters fit; false when no victim is left.
+  #makeRoom(priority: BudgetMember["priority"], rows: number, chars: number): boolean {
+    const { maxRows, maxChars } = this.limits;
     for (;;) {
-      const rows = this.rows + 1 - maxRows;
+      const overRows = this.rows + rows - maxRows;
       const overChars = this.chars + chars - maxChars;
-      if (rows <= 0 && overChars <= 0) return true;
-      const victim = this.#victim(member.priority);
+      if (overRows <= 0 && overChars <= 0) return true;
+      const victim = this.#victim(priority);
       if (victim === undefined) return false;
       const before = this.rows;
-      victim.evict(Math.max(0, rows), Math.max(0, overChars));
+      victim.evict(Math.max(0, overRows), Math.max(0, overChars));
       if (this.rows === before) return false;
     }
+  }
+
+  #normalInFlight(): number {
+    let rows = 0;
+    for (const m of this.#members) if (m.priority === "normal") rows += m.inFlightRows;
+    return rows;
   }
 
   // The normal-priority writer holding the most droppable rows; a

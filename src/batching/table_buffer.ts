@@ -75,7 +75,12 @@ export class TableBuffer implements BudgetMember {
 
   /** Rows held in any state, in flight included. */
   get pending(): number {
-    let rows = this.droppableRows;
+    return this.droppableRows + this.inFlightRows;
+  }
+
+  /** Rows in flight. */
+  get inFlightRows(): number {
+    let rows = 0;
     for (const flight of this.#flights) rows += flight.rows;
     return rows;
   }
@@ -198,6 +203,7 @@ export class TableBuffer implements BudgetMember {
       flight.chars -= batch.chars;
     }
     this.#retry.unshift(batches);
+    this.#o.budget.rebalance();
   }
 
   /** The flight's request is over; whatever it did not settle waits for a retry. */
@@ -215,6 +221,7 @@ export class TableBuffer implements BudgetMember {
         token: flight.token,
         first: flight.first + flight.batch.rows - flight.rows,
       }]);
+      this.#o.budget.rebalance();
     }
   }
 

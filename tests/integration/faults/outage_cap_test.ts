@@ -48,7 +48,13 @@ forEachEngine("faults: outage longer than the buffer: capped, drops counted exac
       const b = buffered(clientName);
       maxHeld = Math.max(maxHeld, b.rows);
       maxHeldBytes = Math.max(maxHeldBytes, b.bytes);
-      assert.ok(b.rows <= maxRows && b.bytes <= maxBytes, `over the cap: ${JSON.stringify(b)}`);
+      // A beat written while every event row is in flight takes the cap over until that insert
+      // ends (it is not the beat's turn to go, and the event rows are not gone): at most the
+      // beats written so far, a few bytes each.
+      assert.ok(
+        b.rows <= maxRows + beatsWritten && b.bytes <= maxBytes + 20 * beatsWritten,
+        `over the cap: ${JSON.stringify(b)}`,
+      );
     }
     proxy.mode = { kind: "pass" };
     await drive(clock, () => core.pending === 0, "the rest delivered", { stepMs: 5000 });
