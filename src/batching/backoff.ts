@@ -3,7 +3,7 @@ import { TuskClickHouseError } from "../errors.ts";
 /**
  * When to try again after failures: a delay that doubles from `baseMs` up
  * to `maxMs` with ±20 % jitter, or longer when the server asked for it
- * (`Retry-After`). One per table, shared by its background retries and its
+ * (`Retry-After`); `maxMs` at once for a failure that is not retryable. One per table, shared by its background retries and its
  * flushes, so both see the same count of failures in a row.
  *
  * @example
@@ -37,7 +37,13 @@ export class Backoff {
    * @returns The delay, in milliseconds.
    */
   fail(error: unknown, now: number): number {
-    const backoff = Math.min(this.#maxMs, this.#baseMs * 2 ** Math.min(this.#failures++, 30));
+    // A failure that will not pass by itself (authentication, a missing
+    // table) is tried again only at the longest delay, in case it gets fixed.
+    const lasting = error instanceof TuskClickHouseError && !error.retryable;
+    const backoff = lasting
+      ? this.#maxMs
+      : Math.min(this.#maxMs, this.#baseMs * 2 ** Math.min(this.#failures, 30));
+    this.#failures++;
     const asked = error instanceof TuskClickHouseError ? error.retryAfterMs ?? 0 : 0;
     // Whole milliseconds: timers drop a fraction, and would fire before `retryAt`.
     const delay = Math.ceil(Math.max(backoff * (0.8 + 0.4 * Math.random()), asked));

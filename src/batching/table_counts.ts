@@ -14,8 +14,12 @@ export class TableCounts {
   written = 0;
   /** Rows sent again after a failed attempt (once per attempt). */
   retried = 0;
-  /** Insert requests that failed. */
+  /**
+   * Requests that failed while delivering this table's rows: inserts (each
+   * part of a split batch), and the schema or server reads before them.
+   */
   failedBatches = 0;
+  readonly #counted = new WeakSet<object>();
   /** Rows given up on, by reason. */
   readonly dropped: Record<string, number> = {};
   #lastError: string | undefined;
@@ -29,6 +33,19 @@ export class TableCounts {
    */
   drop(reason: string, rows: number): void {
     if (rows > 0) this.dropped[reason] = (this.dropped[reason] ?? 0) + rows;
+  }
+
+  /**
+   * Counts a failed request once, however many callers see its error.
+   *
+   * @param error The request's error.
+   */
+  failedRequest(error: unknown): void {
+    if (typeof error === "object" && error !== null) {
+      if (this.#counted.has(error)) return;
+      this.#counted.add(error);
+    }
+    this.failedBatches++;
   }
 
   /** Rows given up on, whatever the reason. */

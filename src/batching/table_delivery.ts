@@ -154,6 +154,7 @@ export class TableDelivery {
     if (error === this.#lastFailure) return this.#backoff.waitLeft(host.clock.now());
     this.#lastFailure = error;
     const problem = error instanceof Error ? error : new Error(String(error));
+    counts.failedRequest(error); // an insert's failure was counted when it happened
     counts.problem(problem.message, host.clock.now());
     host.report(problem);
     const delay = this.#backoff.fail(error, host.clock.now());

@@ -158,7 +158,7 @@ export class TableSender {
         {
           written: (rows, chars) => buffer.acked(flight, rows, chars),
           failed: (error) => {
-            this.#o.counts.failedBatches++;
+            this.#o.counts.failedRequest(error);
             this.#o.counts.problem(error.message, this.#o.now());
           },
           schemaChanged: () => this.#o.schemaChanged(),

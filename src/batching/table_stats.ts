@@ -17,7 +17,10 @@ export interface TableStats {
   retried: number;
   /** Rows given up on, by reason (`invalid`, `rejected`, `buffer_full`, `closed`). */
   dropped: Record<string, number>;
-  /** Insert requests that failed. */
+  /**
+   * Requests that failed while delivering this table's rows: inserts (each
+   * part of a split batch), and the schema or server reads before them.
+   */
   failedBatches: number;
   /**
    * The message of the last problem with this table: a failed insert or

@@ -1,4 +1,5 @@
 import type { RowEncoder, RowTemplate } from "../schema/row_encoder.ts";
+import { checkRow } from "./_check_row.ts";
 import { readEncoder } from "./_read_encoder.ts";
 import { TableBuffer } from "./table_buffer.ts";
 import { TableCounts } from "./table_counts.ts";
@@ -112,11 +113,7 @@ export class TableWriter {
    * @throws {TuskValidationError} Once the schema is known, for a bad key or value.
    */
   write(row: Readonly<Record<string, unknown>>, time?: number): void {
-    if (typeof row !== "object" || row === null || Array.isArray(row)) {
-      throw new TypeError(
-        `Cannot write to "${this.name}": a row must be an object, got ${typeof row}`,
-      );
-    }
+    checkRow(this.name, row);
     const encoder = this.#schema.encoder;
     if (encoder !== undefined) {
       // The clock is read only when the row leaves the time column out.

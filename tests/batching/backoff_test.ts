@@ -173,3 +173,27 @@ Deno.test("Backoff.waitLeft(now) says how long until the next attempt may start"
     assert.equal(backoff.waitLeft(7000), 0);
   });
 });
+
+Deno.test("Backoff.fail() waits the longest delay at once for a failure that will not pass", () => {
+  const backoff = new Backoff(1000, 60_000);
+  const auth = new TuskClickHouseError({
+    action: "Cannot insert",
+    detail: "Authentication failed",
+    status: 516,
+    code: 516,
+    kind: "auth",
+    retryable: false,
+  });
+  const delay = backoff.fail(auth, 0);
+  assert.ok(delay >= 48_000 && delay <= 72_000, `first delay ${delay}`);
+  backoff.succeed();
+  const network = new TuskClickHouseError({
+    action: "Cannot insert",
+    detail: "network error",
+    status: 0,
+    kind: "network",
+    retryable: true,
+  });
+  const first = backoff.fail(network, 0);
+  assert.ok(first >= 800 && first <= 1200, `a retryable failure starts at the base: ${first}`);
+});

@@ -31,6 +31,10 @@ forEachEngine("faults: server down at start, then up: every row arrives once", a
     }
     assert.equal(totals(clientName).written, 0);
     assert.ok(errors.length > 0, "the outage was reported");
+    const during = tusk.stats()[`${clientName}/${table}`]!;
+    assert.ok(during.failedBatches > 0, "the failed attempts (schema reads) are counted");
+    assert.match(during.lastError ?? "", /Cannot read the columns/);
+    assert.ok(during.lastErrorAt !== undefined, "the last error says when it happened");
     proxy.mode = { kind: "pass" };
     for (let i = 0; i < 1000; i++) m.write({ id: id++ }); // and more after it is back
     await drive(clock, () => totals(clientName).pending === 0, "all rows delivered");

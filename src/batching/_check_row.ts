@@ -1,0 +1,31 @@
+import { describeKind } from "../schema/describe_kind.ts";
+
+/**
+ * Refuses anything but a plain record as a row: an object whose prototype is
+ * `Object.prototype` (of any realm) or `null`. A `Map`, an array or a class
+ * instance would otherwise pass as an object with no columns and store a row
+ * of defaults.
+ *
+ * @param table The table's name, for the message.
+ * @param row What the caller passed to `write`.
+ * @throws {TypeError} When `row` is not a plain record, naming the table and what was given.
+ */
+export function checkRow(table: string, row: unknown): void {
+  if (typeof row === "object" && row !== null) {
+    const proto = Object.getPrototypeOf(row);
+    if (proto === Object.prototype || proto === null || isObjectPrototype(proto)) return;
+  }
+  throw new TypeError(
+    `Cannot write to "${table}": a row must be a plain object ({ column: value }), got ${
+      describeKind(row)
+    }`,
+  );
+}
+
+// Object.prototype of another realm (a vm context, an iframe): the end of its
+// chain, with a constructor named Object.
+function isObjectPrototype(proto: object): boolean {
+  if (Object.getPrototypeOf(proto) !== null) return false;
+  const constructor = Object.getOwnPropertyDescriptor(proto, "constructor")?.value;
+  return typeof constructor === "function" && constructor.name === "Object";
+}
