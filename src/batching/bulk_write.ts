@@ -21,7 +21,8 @@ export async function writeAll(
     | Iterable<Readonly<Record<string, unknown>>>
     | AsyncIterable<Readonly<Record<string, unknown>>>,
 ): Promise<void> {
-  await writer.schemaWhenReachable();
+  const delivery = writer.delivery;
+  await delivery.schemaWhenReachable();
   let index = 0;
   const put = (row: Readonly<Record<string, unknown>>): void => {
     try {
@@ -41,20 +42,20 @@ export async function writeAll(
   let sinceTurn = 0;
   // Between batches, one turn of the event loop lets the inserts under way travel.
   const turn = (): Promise<void> | undefined => {
-    if (++sinceTurn < TURN_EVERY || !writer.sending) return undefined;
+    if (++sinceTurn < TURN_EVERY || !delivery.sending) return undefined;
     sinceTurn = 0;
     return new Promise((resolve) => setTimeout(resolve, 0));
   };
   if (Symbol.iterator in rows) {
     for (const row of rows) {
-      if (!writer.hasRoom) await makeRoom(writer);
+      if (!writer.delivery.hasRoom) await makeRoom(writer);
       put(row);
       const waiting = turn();
       if (waiting !== undefined) await waiting;
     }
   } else {
     for await (const row of rows) {
-      if (!writer.hasRoom) await makeRoom(writer);
+      if (!writer.delivery.hasRoom) await makeRoom(writer);
       put(row);
       await turn();
     }
@@ -73,9 +74,9 @@ const TURN_EVERY = 10_000;
  */
 export function writableOf(writer: TableWriter): WritableStream<Readonly<Record<string, unknown>>> {
   return new WritableStream({
-    start: () => writer.schemaWhenReachable().then(() => {}),
+    start: () => writer.delivery.schemaWhenReachable().then(() => {}),
     async write(row) {
-      if (!writer.hasRoom) await makeRoom(writer);
+      if (!writer.delivery.hasRoom) await makeRoom(writer);
       writer.write(row);
     },
     close: () => writer.flush(),
@@ -83,5 +84,5 @@ export function writableOf(writer: TableWriter): WritableStream<Readonly<Record<
 }
 
 async function makeRoom(writer: TableWriter): Promise<void> {
-  do await writer.waitForRoom(); while (!writer.hasRoom);
+  do await writer.delivery.waitForRoom(); while (!writer.delivery.hasRoom);
 }

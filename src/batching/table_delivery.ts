@@ -1,5 +1,6 @@
 import { TuskClickHouseError, TuskError } from "../errors.ts";
 import type { TimerHandle } from "../runtime/clock.ts";
+import type { RowEncoder } from "../schema/row_encoder.ts";
 import { quoteIdentifier } from "../transport/quote.ts";
 import { Backoff } from "./backoff.ts";
 import type { TableBuffer } from "./table_buffer.ts";
@@ -120,11 +121,43 @@ export class TableDelivery {
     }
   }
 
+  /** Whether the client's budget and this table's cap have room for more rows (bulk writes). */
+  get hasRoom(): boolean {
+    const { host, buffer, limits } = this.#p;
+    const { rows, chars, limits: cap } = host.budget;
+    const tableCap = limits.maxBufferedRows;
+    return rows < cap.maxRows * 0.9 && chars < cap.maxChars * 0.9 &&
+      (tableCap === undefined || buffer.droppableRows < tableCap * 0.9) &&
+      buffer.bufferedChars < 2 * limits.maxBytes;
+  }
+
+  /** Whether inserts are under way or a full batch waits to go. */
+  get sending(): boolean {
+    return this.#p.sender.busy || this.full;
+  }
+
+  /**
+   * Resolves with the encoder once the schema is read, waiting out failures
+   * that may pass (ClickHouse away) with backoff, for as long as they last.
+   *
+   * @throws {TuskError} When the schema cannot be read for good (a missing
+   * table, no access, no client).
+   */
+  async schemaWhenReachable(): Promise<RowEncoder> {
+    for (;;) {
+      try {
+        return await this.#p.schema.load();
+      } catch (error) {
+        await this.retryAfter(error);
+      }
+    }
+  }
+
   /**
    * Resolves once some room is made: an insert of this table ended, or
    * (none in flight) one was started and ended, after any backoff.
    */
-  async room(): Promise<void> {
+  async waitForRoom(): Promise<void> {
     const { sender, buffer, host } = this.#p;
     if (sender.busy) return sender.nextLanding();
     const wait = this.#backoff.waitLeft(host.clock.now());

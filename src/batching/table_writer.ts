@@ -149,43 +149,9 @@ export class TableWriter {
     return true;
   }
 
-  /** Whether the client's budget and this table's cap have room for more rows (bulk writes). */
-  get hasRoom(): boolean {
-    const { rows, chars, limits } = this.#host.budget;
-    const cap = this.#limits.maxBufferedRows;
-    return rows < limits.maxRows * 0.9 && chars < limits.maxChars * 0.9 &&
-      (cap === undefined || this.#buffer.droppableRows < cap * 0.9) &&
-      this.#buffer.bufferedChars < 2 * this.#limits.maxBytes;
-  }
-
-  /** Whether inserts are under way or a full batch waits to go. */
-  get sending(): boolean {
-    return this.#sender.busy || this.#delivery.full;
-  }
-
-  /**
-   * Resolves once some room is made: an insert of this table ended, or
-   * (none in flight) one was started and ended, after any backoff.
-   */
-  waitForRoom(): Promise<void> {
-    return this.#delivery.room();
-  }
-
-  /**
-   * Resolves with the encoder once the schema is read, waiting out failures
-   * that may pass (ClickHouse away) with backoff, for as long as they last.
-   *
-   * @throws {TuskError} When the schema cannot be read for good (a missing
-   * table, no access, no client).
-   */
-  async schemaWhenReachable(): Promise<RowEncoder> {
-    for (;;) {
-      try {
-        return await this.#schema.load();
-      } catch (error) {
-        await this.#delivery.retryAfter(error);
-      }
-    }
+  /** When this table's rows go, and the waits of bulk writes (`writeAll`, `writable`). */
+  get delivery(): TableDelivery {
+    return this.#delivery;
   }
 
   /**
