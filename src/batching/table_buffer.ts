@@ -1,5 +1,6 @@
 import { TuskError, TuskValidationError } from "../errors.ts";
 import { DropReports } from "./_drop_reports.ts";
+import { dropOldest, HELD_ROW_BYTES } from "./_drop_oldest.ts";
 import { RetryQueue, type SentBatch } from "./_retry_queue.ts";
 import type { BudgetMember, BufferBudget } from "./buffer_budget.ts";
 import { type Flight, newFlight } from "./flight.ts";
@@ -7,11 +8,7 @@ import { type HeldRow, HeldRows } from "./held_rows.ts";
 import { batchOfLines, LineBuffer, type RowBatch } from "./line_buffer.ts";
 import type { TableCounts } from "./table_counts.ts";
 
-/**
- * What a row waiting for its table's schema is taken to cost, in bytes, in the
- * client's budget: a small object and its copied values, before it is encoded.
- */
-export const HELD_ROW_BYTES = 256;
+export { HELD_ROW_BYTES };
 
 /** What a {@linkcode TableBuffer} is given. */
 export interface TableBufferOptions {
@@ -298,25 +295,9 @@ export class TableBuffer implements BudgetMember {
   // Drops up to `rows` of the oldest rows (and at least enough to free `chars`
   // characters); counts them as buffer_full and returns how many.
   #dropOldest(rows: number, chars: number): number {
-    let freedRows = 0;
-    let freedChars = 0;
-    if (this.#retry.rows > 0) {
-      const freed = this.#retry.dropOldest(rows, chars);
-      freedRows += freed.rows;
-      freedChars += freed.chars;
-    }
-    while ((freedRows < rows || freedChars < chars) && this.#lines.rows > 0) {
-      freedChars += this.#lines.dropOldest()!.length;
-      freedRows++;
-    }
-    if (freedRows < rows || freedChars < chars) {
-      const wanted = Math.max(rows - freedRows, Math.ceil((chars - freedChars) / HELD_ROW_BYTES));
-      const dropped = this.#held.dropOldest(wanted);
-      freedRows += dropped;
-      freedChars += dropped * HELD_ROW_BYTES;
-    }
-    this.#o.budget.change(-freedRows, -freedChars);
-    this.#o.counts.drop("buffer_full", freedRows);
-    return freedRows;
+    const freed = dropOldest(this.#retry, this.#lines, this.#held, rows, chars);
+    this.#o.budget.change(-freed.rows, -freed.chars);
+    this.#o.counts.drop("buffer_full", freed.rows);
+    return freed.rows;
   }
 }
