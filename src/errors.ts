@@ -84,9 +84,14 @@ export class TuskValidationError extends TuskError {
   }
 }
 
-/** The broad cause of a failed request, used to decide what to do next. */
+/**
+ * The broad cause of a failed request, used to decide what to do next:
+ * `network` (no answer), `tls` (the runtime refused the server's certificate),
+ * `timeout`, `auth`, `schema`, `data`, `server` (5xx, 429) or `client` (other 4xx).
+ */
 export type ClickHouseErrorKind =
   | "network"
+  | "tls"
   | "timeout"
   | "auth"
   | "schema"
@@ -116,6 +121,8 @@ export interface TuskClickHouseErrorDetails {
   retryAfterMs?: number;
   /** The input row a parse error names (1-based), when the server names one. */
   row?: number;
+  /** The full body of a response that was not a ClickHouse exception (a proxy's page). */
+  body?: string;
   /** The underlying error, if any. */
   cause?: unknown;
 }
@@ -151,6 +158,8 @@ export class TuskClickHouseError extends TuskError {
    * the server names one: a refused batch is split around it.
    */
   readonly row: number | undefined;
+  // Kept off the instance's own properties, so printing the error does not print the page again.
+  readonly #body: string | undefined;
 
   /**
    * Creates the error from its classified parts.
@@ -168,6 +177,17 @@ export class TuskClickHouseError extends TuskError {
     this.queryId = details.queryId;
     this.retryAfterMs = details.retryAfterMs;
     this.row = details.row;
+    this.#body = details.body;
+  }
+
+  /**
+   * The full body of a response that was not a ClickHouse exception (a proxy's
+   * or load balancer's page), whose message shows only the status, the content
+   * type and the first meaningful line; `undefined` for ClickHouse's own errors
+   * and when no response arrived.
+   */
+  get body(): string | undefined {
+    return this.#body;
   }
 }
 

@@ -47,6 +47,7 @@ export class ClientSession {
       requestTimeoutMs: options.requestTimeoutMs,
       fetch: options.fetch,
       compression: options.compression,
+      report,
     });
   }
 

@@ -1,13 +1,24 @@
-import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client-web";
-import type { TuskClickHouseError } from "../errors.ts";
+import {
+  type ClickHouseClient,
+  ClickHouseLogLevel,
+  createClient,
+  type ErrorLogParams,
+  type Logger,
+  type WarnLogParams,
+} from "@clickhouse/client-web";
+import { TuskClickHouseError, TuskError } from "../errors.ts";
+import { originalConsole } from "../runtime/original_console.ts";
 import { classifyError, type ResponseFacts } from "./classify_error.ts";
 import { gzipRequests } from "./gzip_requests.ts";
+import { parseErrorText } from "./parse_error_text.ts";
 import { timeoutRequests } from "./timeout_requests.ts";
 
 // client-web's own timer counts time the event loop was blocked, so it is kept out of the way: the
-// longest delay every runtime's setTimeout takes (a longer one fires at once). Its warning about
-// a timeout that long (client-web's WARN messages are all about its config) is not logged.
+// longest delay every runtime's setTimeout takes (a longer one fires at once).
 const NO_TIMEOUT_MS = 2 ** 31 - 1;
+// client-web warns about any request_timeout over a minute; this one is Tusk's own choice above,
+// not the user's, so that warning (and only it) is not passed on.
+const OWN_TIMEOUT_WARNING = /^request_timeout is set to /;
 
 /** How to reach one ClickHouse server. Credentials never enter the URL. */
 export interface ConnectionOptions {
@@ -28,6 +39,13 @@ export interface ConnectionOptions {
   fetch?: typeof fetch;
   /** `"gzip"`: request bodies of 1 KiB and more go out gzipped. */
   compression?: "none" | "gzip";
+  /**
+   * Where the lines `@clickhouse/client-web` logs go (its warnings and errors,
+   * as `TuskError`s; lower levels are dropped): it never prints them itself.
+   *
+   * @default printed with the console as it was when Tusk loaded
+   */
+  report?: (error: Error) => void;
 }
 
 /** Settings sent with a request; values as ClickHouse takes them. */
@@ -40,7 +58,7 @@ export type Settings = Record<string, string | number | boolean>;
  */
 export class Connection {
   readonly #client: ClickHouseClient;
-  readonly #failures = new Map<string, ResponseFacts>();
+  readonly #failures = new Map<string, Failure>();
 
   /**
    * Creates the connection; nothing is sent until the first request.
@@ -58,7 +76,10 @@ export class Connection {
       request_timeout: NO_TIMEOUT_MS,
       compression: { request: false, response: false },
       keep_alive: { enabled: false },
-      log: { level: ClickHouseLogLevel.ERROR },
+      log: {
+        LoggerClass: reportingLogger(options.report ?? printReport),
+        level: ClickHouseLogLevel.WARN,
+      },
       fetch: options.compression === "gzip" ? gzipRequests(send) : send,
     });
   }
@@ -121,28 +142,92 @@ export class Connection {
   #classify(action: string, error: unknown, queryId: string): TuskClickHouseError {
     const facts = this.#failures.get(queryId);
     this.#failures.delete(queryId);
-    return classifyError(action, error, facts, queryId);
+    const classified = classifyError(action, error, facts, queryId);
+    return facts?.body === undefined ? classified : withBody(classified, action, facts.body);
   }
 }
 
+/** A failed response's facts, and the full body of one that was not a ClickHouse exception. */
+type Failure = ResponseFacts & { body?: string };
+
 // client-web turns an error response into an Error holding only the body; the
 // status and exception header are kept here, by query id, for classifyError.
-function recordFailures(base: typeof fetch, failures: Map<string, ResponseFacts>): typeof fetch {
+function recordFailures(base: typeof fetch, failures: Map<string, Failure>): typeof fetch {
   return async (input, init) => {
     const response = await base(input, init);
-    if (!response.ok || response.headers.has("x-clickhouse-exception-code")) {
-      const url = input instanceof Request ? input.url : String(input);
-      const queryId = new URL(url).searchParams.get("query_id");
-      if (queryId !== null) {
-        failures.set(queryId, {
-          status: response.status,
-          exceptionCode: response.headers.get("x-clickhouse-exception-code"),
-          retryAfter: response.headers.get("retry-after"),
-        });
-      }
-    }
-    return response;
+    const exceptionCode = response.headers.get("x-clickhouse-exception-code");
+    if (response.ok && exceptionCode === null) return response;
+    const url = input instanceof Request ? input.url : String(input);
+    const queryId = new URL(url).searchParams.get("query_id");
+    if (queryId === null) return response;
+    const failure: Failure = {
+      status: response.status,
+      exceptionCode,
+      retryAfter: response.headers.get("retry-after"),
+    };
+    failures.set(queryId, failure);
+    // ClickHouse's own errors name themselves in the header (modern servers) or in the body (18.x).
+    if (exceptionCode !== null || response.status < 400) return response;
+    return await summedUp(response, failure);
   };
+}
+
+// A body that is not a ClickHouse exception (a proxy's HTML page) goes on as its one-line
+// summary, the text client-web puts in its error; the whole body is kept for the error's `body`.
+async function summedUp(response: Response, failure: Failure): Promise<Response> {
+  const text = await response.text();
+  const parsed = parseErrorText(text, {
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+  });
+  const foreign = parsed.code === undefined;
+  if (foreign && text.trim() !== "") failure.body = text;
+  const { status, statusText, headers } = response;
+  return new Response(foreign ? parsed.message : text, { status, statusText, headers });
+}
+
+// The classified error again, with the response's body. Every public field is an own property
+// of the error and a field of the details under the same name; the message is action and detail.
+function withBody(error: TuskClickHouseError, action: string, body: string): TuskClickHouseError {
+  return new TuskClickHouseError({
+    ...error,
+    action,
+    detail: error.message.slice(action.length + 2),
+    cause: error.cause,
+    body,
+  });
+}
+
+// client-web makes its logger with `new LoggerClass()`: the class closes over where lines go.
+function reportingLogger(report: (error: Error) => void): new () => Logger {
+  const pass = (level: string, { module, message, err }: WarnLogParams) => {
+    if (level === "WARN" && OWN_TIMEOUT_WARNING.test(message)) return;
+    const why = err === undefined ? "" : `: ${err.message}`;
+    try {
+      report(
+        new TuskError(`@clickhouse/client-web ${level} [${module}]: ${message}${why}`, {
+          cause: err,
+        }),
+      );
+    } catch {
+      // A line that cannot be reported must not break the client that logs it.
+    }
+  };
+  return class ReportingLogger implements Logger {
+    trace(): void {}
+    debug(): void {}
+    info(): void {}
+    warn(params: WarnLogParams): void {
+      pass("WARN", params);
+    }
+    error(params: ErrorLogParams): void {
+      pass("ERROR", params);
+    }
+  };
+}
+
+function printReport(error: Error): void {
+  originalConsole.error(`[tusk] ${error.message}`);
 }
 
 async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {

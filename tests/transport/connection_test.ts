@@ -156,3 +156,81 @@ Deno.test("Connection.insert() is aborted by its caller's signal, not reported a
   assert.equal(error.kind, "network");
   assert.equal(server.aborted, true);
 });
+
+// As nginx answers when ClickHouse behind it is down, padded as proxies' pages are (~2,000 chars).
+const PROXY_PAGE = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n" +
+  "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n" +
+  `<!-- ${"a padding to disable MSIE and Chrome friendly error page ".repeat(30)}-->\r\n` +
+  "</body>\r\n</html>\r\n";
+
+/** A fetch answering every request with `body`, `status` and `headers`. */
+function answering(body: string, status: number, headers: Record<string, string>): typeof fetch {
+  return (() => Promise.resolve(new Response(body, { status, headers }))) as typeof fetch;
+}
+
+Deno.test("Connection.insert() reports a proxy's HTML error page in one line, the page on error.body", async () => {
+  const fetchFn = answering(PROXY_PAGE, 502, { "content-type": "text/html; charset=utf-8" });
+  const error = await failure(connection(fetchFn).insert(TABLE, '{"n":1}\n', ACTION));
+  assert.ok(error instanceof TuskClickHouseError, `got ${error}`);
+  assert.equal(error.message, `${ACTION}: HTTP 502 (text/html): 502 Bad Gateway`);
+  assert.equal(error.body, PROXY_PAGE);
+  assert.equal(error.status, 502);
+  assert.equal(error.kind, "server");
+  assert.equal(error.retryable, true);
+  assert.equal(error.code, undefined);
+  assert.ok(error.queryId !== undefined);
+  const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
+  assert.ok(!cause.includes("<html>"), `the cause holds the page: ${cause}`);
+});
+
+Deno.test("Connection.select() reads ClickHouse's error texts as before, with no body kept", async (t) => {
+  await t.step("18.16's text, sent without an exception header", async () => {
+    const text = "Code: 60, e.displayText() = DB::Exception: Table db.t doesn't exist., " +
+      "e.what() = DB::Exception\n";
+    const fetchFn = answering(text, 404, { "content-type": "text/plain; charset=UTF-8" });
+    const error = await failure(connection(fetchFn).select("SELECT 1", ACTION));
+    assert.ok(error instanceof TuskClickHouseError, `got ${error}`);
+    assert.equal(error.message, `${ACTION}: Table db.t doesn't exist.`);
+    assert.equal(error.code, 60);
+    assert.equal(error.kind, "schema");
+    assert.equal(error.body, undefined);
+  });
+  await t.step("the modern text, with its exception header", async () => {
+    const text = "Code: 60. DB::Exception: Table db.t does not exist. (UNKNOWN_TABLE) " +
+      "(version 26.7.2.1)\n";
+    const fetchFn = answering(text, 404, {
+      "content-type": "text/plain; charset=UTF-8",
+      "x-clickhouse-exception-code": "60",
+    });
+    const error = await failure(connection(fetchFn).select("SELECT 1", ACTION));
+    assert.ok(error instanceof TuskClickHouseError, `got ${error}`);
+    assert.equal(error.message, `${ACTION}: Table db.t does not exist.`);
+    assert.equal(error.code, 60);
+    assert.equal(error.body, undefined);
+  });
+});
+
+Deno.test("Connection hands @clickhouse/client-web's warnings to report, never to the console", () => {
+  const reported: Error[] = [];
+  const printed: unknown[][] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => printed.push(args);
+  try {
+    // client-web reads a URL's path as a database and warns that it overrides the option.
+    new Connection({
+      url: "http://ch.invalid:8123/some/path",
+      user: "default",
+      password: "",
+      database: "db",
+      requestTimeoutMs: TIMEOUT_MS,
+      fetch: answering("", 200, {}),
+      report: (error) => reported.push(error),
+    });
+  } finally {
+    console.warn = warn;
+  }
+  assert.deepEqual(printed, []);
+  assert.deepEqual(reported.map((e) => e.message), [
+    '@clickhouse/client-web WARN [Config]: "database" is overridden by a URL parameter.',
+  ]);
+});

@@ -15,7 +15,9 @@ export type ProxyMode =
   /** The request goes through; the server's response is thrown away and the connection closed. */
   | { kind: "cut" }
   /** Answers itself with this status (the request never reaches the server). */
-  | { kind: "status"; status: number; retryAfter?: string; body?: string };
+  | { kind: "status"; status: number; retryAfter?: string; body?: string }
+  /** Answers itself with this status, content type and body, as a proxy's own error page. */
+  | { kind: "page"; status: number; contentType: string; body: string };
 
 /** What went through the proxy, for assertions. */
 export interface ProxyCounts {
@@ -108,17 +110,19 @@ export class FaultProxy {
       this.counts.reset++;
       return;
     }
-    if (mode.kind === "status") {
+    if (mode.kind === "status" || mode.kind === "page") {
       this.counts.answered++;
       const request = await readRequest(conn);
       if (this.record) this.requests.push(request);
       const body = mode.body ?? `Code: 999. DB::Exception: injected ${mode.status}`;
       const head = [
         `HTTP/1.1 ${mode.status} Injected`,
-        "Content-Type: text/plain",
+        `Content-Type: ${mode.kind === "page" ? mode.contentType : "text/plain"}`,
         `Content-Length: ${new TextEncoder().encode(body).length}`,
         "Connection: close",
-        ...(mode.retryAfter === undefined ? [] : [`Retry-After: ${mode.retryAfter}`]),
+        ...(mode.kind === "page" || mode.retryAfter === undefined
+          ? []
+          : [`Retry-After: ${mode.retryAfter}`]),
       ];
       await writeAll(conn, new TextEncoder().encode(head.join("\r\n") + "\r\n\r\n" + body));
       return;
