@@ -4,7 +4,8 @@ import { TuskError } from "../errors.ts";
 import type { RowEncoder, RowTemplate } from "../schema/row_encoder.ts";
 import { errorFields } from "./_error_fields.ts";
 import { type AnyFunction, captureCaller } from "./caller.ts";
-import { firstError, formatArgs } from "./format_args.ts";
+import { wellFormed } from "./_well_formed.ts";
+import { firstError, formatArgs, formatLogCall } from "./format_args.ts";
 
 /** Column names of the log table; `null` leaves a column out. */
 export interface LogColumns {
@@ -67,7 +68,8 @@ export class LogSink {
 
   /** @param options Writer, columns, level and app. */
   constructor(options: LogSinkOptions) {
-    this.#o = options;
+    // The app name is in every row: text it cannot hold is mended once, here.
+    this.#o = { ...options, app: wellFormed(options.app) };
     this.threshold = options.threshold;
     this.#layout = layoutOf(options.columns, Object.entries(options.contextColumns));
   }
@@ -76,25 +78,26 @@ export class LogSink {
    * Records a logger call.
    *
    * @param level The level's number.
-   * @param message The message (non-strings are inspected).
-   * @param thrown The error, for `exception` (or an `Error` given as fields).
-   * @param fields Structured fields.
+   * @param message The message, or a format string for the arguments after it.
+   * @param args The arguments after it, as the logger method got them.
    * @param above The logger method the application called.
    * @param name The logger's name, used when the stack names no file.
+   * @param thrown The error given to `exception`.
    */
   log(
     level: number,
     message: unknown,
-    thrown: unknown,
-    fields: LogFields | undefined,
+    args: readonly unknown[],
     above: AnyFunction,
     name: string,
+    thrown?: unknown,
   ): void {
     if (this.#busy || isReporting()) return;
     this.#busy = true;
     try {
-      const text = typeof message === "string" ? message : formatArgs([message]);
-      this.#emit(level, text, thrown, fields, above, name);
+      const call = formatLogCall(message, args);
+      const error = thrown !== undefined ? thrown : call.error;
+      this.#emit(level, call.message, error, call.fields, above, name);
     } catch (error) {
       this.#report(error);
     } finally {
@@ -135,14 +138,20 @@ export class LogSink {
     let line: number | undefined;
     if (caller) {
       const found = captureCaller(above);
-      file = found?.file ?? name;
+      file = wellFormed(found?.file ?? name);
       line = found?.line ?? 0;
     }
     let errorName = "";
     let stack = "";
     const withError = thrown !== undefined &&
       (columns.error !== null || columns.stacktrace !== null);
-    if (withError) ({ name: errorName, stack } = errorFields(thrown));
+    if (withError) {
+      ({ name: errorName, stack } = errorFields(thrown));
+      errorName = wellFormed(errorName);
+      stack = wellFormed(stack);
+    }
+    // Text the table cannot hold (a lone surrogate) is mended, not refused: see _well_formed.ts.
+    message = wellFormed(message);
     const writer = this.#o.writer;
     const plainCall = fields === undefined || context.length === 0;
     // The usual call, once the schema is known: only the changing values are encoded.

@@ -1,8 +1,14 @@
 import { levelNumber, type LogLevel } from "./levels.ts";
 import type { LogFields, LogSink } from "./log_sink.ts";
 
-/** A log method: a message, then structured fields (or an `Error`). */
-export type LogMethod = (message: unknown, fields?: LogFields | Error) => void;
+/**
+ * A log method. Its arguments are formatted as the console formats them
+ * (`logger.warning("disk %s at %d%%", "/var", 91)`); of the arguments the
+ * format string does not use, a trailing plain object is structured fields
+ * (for `contextColumns`) and a trailing `Error` (before the fields, if any)
+ * fills the `error` and `stacktrace` columns.
+ */
+export type LogMethod = (message: unknown, ...args: unknown[]) => void;
 
 /**
  * Writes log rows through the sink `init` set up; before `init`, after
@@ -26,7 +32,7 @@ export interface Logger {
   /** Level 1. */
   readonly critical: LogMethod;
   /** At a level given by name or number; an unknown level is reported, not thrown. */
-  readonly log: (level: LogLevel | number, message: unknown, fields?: LogFields | Error) => void;
+  readonly log: (level: LogLevel | number, message: unknown, ...args: unknown[]) => void;
 }
 
 let sink: LogSink | undefined;
@@ -64,7 +70,8 @@ export function getSink(): LogSink | undefined {
  * import * as logging from "@tusk/clickhouse/logging";
  * const logger = logging.getLogger();
  * logger.info("Hello world!");
- * logger.warning("Disk almost full", { disk: "/var" });
+ * logger.warning("Disk %s almost full", "/var");
+ * logger.info("served", { requestId: "r-1" }); // fields, for contextColumns
  * ```
  */
 export function getLogger(name = ""): Logger {
@@ -81,20 +88,19 @@ export function getLogger(name = ""): Logger {
 // calls on in tail position: Bun would drop its frame from the stack.
 function makeLogger(name: string): Logger {
   const at = (level: number): LogMethod => {
-    const method = (message: unknown, fields?: LogFields | Error): void => {
+    const method = (message: unknown, ...args: unknown[]): void => {
       const current = sink;
       if (current === undefined || level > current.threshold) return;
-      if (fields instanceof Error) current.log(level, message, fields, undefined, method, name);
-      else current.log(level, message, undefined, fields, method, name);
+      current.log(level, message, args, method, name);
     };
     return method;
   };
   const exception = (message: unknown, error: unknown, fields?: LogFields): void => {
     const current = sink;
     if (current === undefined || current.threshold < 2) return;
-    current.log(2, message, error, fields, exception, name);
+    current.log(2, message, fields === undefined ? [] : [fields], exception, name, error);
   };
-  const log = (level: LogLevel | number, message: unknown, fields?: LogFields | Error): void => {
+  const log = (level: LogLevel | number, message: unknown, ...args: unknown[]): void => {
     const current = sink;
     if (current === undefined) return;
     const number = levelNumber(level);
@@ -103,8 +109,7 @@ function makeLogger(name: string): Logger {
       return;
     }
     if (number > current.threshold) return;
-    if (fields instanceof Error) current.log(number, message, fields, undefined, log, name);
-    else current.log(number, message, undefined, fields, log, name);
+    current.log(number, message, args, log, name);
   };
   return Object.freeze({
     name,

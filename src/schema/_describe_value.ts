@@ -1,6 +1,7 @@
 // Short, safe renderings of arbitrary values for error messages: bounded length, and no
 // path through user code that could throw or recurse (getters, proxies, cycles).
 
+import { describeKind, withArticle } from "./describe_kind.ts";
 import { EncodeError } from "./encode_error.ts";
 
 const MAX_TEXT = 40;
@@ -39,7 +40,10 @@ function describeObject(value: object): string {
   }
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (value instanceof Map) return `a Map of size ${value.size}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (ArrayBuffer.isView(value)) return withArticle(value.constructor.name);
+  const proto = Object.getPrototypeOf(value);
+  // A class instance is named by its class; its own keys say little.
+  if (proto !== null && proto !== Object.prototype) return describeKind(value);
   const keys = Object.keys(value);
   const shown = keys.slice(0, 3).map((key) => clip(key, 12)).join(", ");
   return `an object {${shown}${keys.length > 3 ? ", ..." : ""}}`;

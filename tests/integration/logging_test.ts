@@ -446,3 +446,87 @@ forEachEngine("examples/logging.ts writes the README's rows", async (engine) => 
   ]);
   assert.match(rows[3]!.stacktrace, /^RangeError: Guess what\?\n\s+at .*logging\.ts:\d+/);
 });
+
+forEachEngine(
+  "a log row whose text is not well formed is kept, with U+FFFD in place of each lone surrogate",
+  async (engine) => {
+    const table = await logsTable(engine, "logs_ill_formed");
+    const clientName = uniqueClient("ill");
+    const reported: Error[] = [];
+    connect(engine, clientName, { onError: (error) => void reported.push(error) });
+    const recorder = recordConsole();
+    try {
+      const handle = logging.init({ table, appName: "my_app", clientName });
+      const logger = logging.getLogger();
+      const cut = "cut in the middle of 😀".slice(0, -1);
+      // Before the schema is known (whole rows), then after it (templates).
+      console.log("lone surrogate \ud800 here"); // ill-console-line
+      await tusk.flush();
+      logger.info(cut); // ill-logger-line
+      logger.exception("failed", new RangeError(`bad \udc00 input`)); // ill-exception-line
+      await handle.stop();
+      assert.deepEqual(reported, []);
+      const rows = await readLogs(engine, table);
+      assert.deepEqual(rows.map((r) => [r.line, r.error, r.message]), [
+        [lineOf("ill-console-line"), "", "lone surrogate \uFFFD here"],
+        [lineOf("ill-logger-line"), "", "cut in the middle of \uFFFD"],
+        [lineOf("ill-exception-line"), "RangeError", "failed"],
+      ]);
+      assert.match(rows[2]!.stacktrace, /^RangeError: bad \uFFFD input\n/);
+      assert.deepEqual(recorder.calls, [["log", ["lone surrogate \ud800 here"]]]);
+    } finally {
+      recorder.restore();
+      await tusk.close();
+    }
+  },
+);
+
+forEachEngine(
+  "logger methods format their arguments as the console does",
+  async (engine) => {
+    const table = await logsTable(engine, "logs_format");
+    const clientName = uniqueClient("format");
+    connect(engine, clientName);
+    try {
+      const handle = logging.init({ table, appName: "my_app", clientName, console: false });
+      const logger = logging.getLogger();
+      const failure = new RangeError("r");
+      logger.warning("with %s", "x"); // format-warning-line
+      logger.info("%s has %i items", "cart", 3, "and more"); // format-info-line
+      logger.error("failed %s", "job", failure); // format-error-line
+      logger.log("critical", "%j", { a: 1 }); // format-log-line
+      await handle.stop();
+      const rows = await readLogs(engine, table);
+      assert.deepEqual(rows.map((r) => [r.level, r.line, r.error, r.message]), [
+        [3, lineOf("format-warning-line"), "", "with x"],
+        [4, lineOf("format-info-line"), "", "cart has 3 items and more"],
+        [2, lineOf("format-error-line"), "RangeError", "failed job"],
+        [1, lineOf("format-log-line"), "", '{"a":1}'],
+      ]);
+      assert.equal(rows[2]!.stacktrace, failure.stack);
+    } finally {
+      await tusk.close();
+    }
+  },
+);
+
+forEachEngine(
+  "a console call's row holds what Deno's console printed (%d of 42.5 is 42)",
+  async (engine) => {
+    const table = await logsTable(engine, "logs_dialect");
+    const clientName = uniqueClient("dialect");
+    connect(engine, clientName);
+    const recorder = recordConsole();
+    try {
+      const handle = logging.init({ table, appName: "my_app", clientName });
+      // Deno prints `42 | 42 | 1` for these (tests/logging/format_args_test.ts asks its console).
+      console.log("%d | %i | %d", 42.5, "42.5", 1n);
+      await handle.stop();
+      const rows = await readLogs(engine, table);
+      assert.deepEqual(rows.map((r) => r.message), ["42 | 42 | 1"]);
+    } finally {
+      recorder.restore();
+      await tusk.close();
+    }
+  },
+);

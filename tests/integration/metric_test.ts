@@ -380,3 +380,43 @@ forEachEngine(
     }
   },
 );
+
+forEachEngine(
+  "metric().write() refuses a Map, an array or a class instance, naming the table and the kind",
+  async (engine) => {
+    const db = await cpuTable(engine);
+    const clientName = uniqueClient("kinds");
+    connect(engine, clientName);
+    try {
+      const cpu = tusk.metric({ table: `${db}.cpu`, clientName });
+      const refuses = (row: unknown, kind: string) =>
+        assert.throws(() => cpu.write(row as Record<string, unknown>), (e: unknown) => {
+          assert.ok(e instanceof TypeError);
+          assert.equal(
+            e.message,
+            `Cannot write to "${db}.cpu": a row must be a plain object ({ column: value }), got ${kind}`,
+          );
+          return true;
+        });
+      class Sample {
+        region = "Tokyo";
+      }
+      // Before the schema is known, and after.
+      for (const when of ["before", "after"]) {
+        if (when === "after") await cpu.ready();
+        refuses(new Map([["region", "Tokyo"]]), "a Map");
+        refuses([{ region: "Tokyo" }], "an array");
+        refuses(new Sample(), "a Sample");
+        refuses(new Date(), "a Date");
+        refuses(null, "null");
+        refuses(42, "a number (42)");
+      }
+      await cpu.flush();
+      const [{ n }] = await selectRows<{ n: string }>(engine, `SELECT count() AS n FROM ${db}.cpu`);
+      assert.equal(Number(n), 0, "nothing was stored");
+      assert.equal(tusk.stats()[`${clientName}/${db}.cpu`]?.pending ?? 0, 0);
+    } finally {
+      await tusk.close();
+    }
+  },
+);

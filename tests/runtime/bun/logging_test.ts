@@ -72,4 +72,44 @@ if (!isBun) {
     expect(printed).toEqual([["Fire drill %s.", "test"]]);
     expect(String(rows[3]!.stacktrace).startsWith("RangeError: Guess what?")).toBe(true);
   });
+
+  test("console and logger rows hold what Bun's console printed, and ill-formed text is mended", async () => {
+    const clientName = `bun-${crypto.randomUUID().slice(0, 8)}`;
+    const writer = clientSlot(clientName).writer({
+      database: "db",
+      tableName: "logs",
+      timeColumn: undefined,
+    });
+    const rows: Record<string, unknown>[] = [];
+    (writer as unknown as { write: (row: Record<string, unknown>) => void }).write = (row) => {
+      rows.push(row);
+    };
+    const cases = ['"%d", 42.5', '"%i|%f", null, "0x1F"', '"%s", {}', '"%d", -0'];
+    const saved = console.log;
+    console.log = () => {};
+    const handle = logging.init({ table: "db.logs", appName: "my_app", clientName });
+    const logger = logging.getLogger();
+    try {
+      console.log("%d", 42.5);
+      console.log("%i|%f", null, "0x1F");
+      console.log("%s", {});
+      console.log("%d", -0);
+      logger.warning("with %s", "x");
+      console.log("lone surrogate \ud800 here");
+    } finally {
+      await handle.stop();
+      console.log = saved;
+    }
+    // What Bun's own console prints for the same calls.
+    const program = cases.map((args) => `console.log(${args});`).join("\n");
+    const { spawnSync } = await import("node:child_process");
+    const printed = spawnSync(process.execPath, ["-e", program], { encoding: "utf8" }).stdout
+      .trimEnd().split("\n");
+    expect(printed).toEqual(["42", "0|31", "[object Object]", "0"]);
+    expect(rows.map((r) => r.message)).toEqual([
+      ...printed,
+      "with x",
+      "lone surrogate \uFFFD here",
+    ]);
+  });
 }
