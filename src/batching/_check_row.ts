@@ -1,4 +1,5 @@
 import { describeKind } from "../schema/describe_kind.ts";
+import { isPlainRecord } from "../schema/plain_record.ts";
 
 /**
  * Refuses anything but a plain record as a row: an object whose prototype is
@@ -11,21 +12,10 @@ import { describeKind } from "../schema/describe_kind.ts";
  * @throws {TypeError} When `row` is not a plain record, naming the table and what was given.
  */
 export function checkRow(table: string, row: unknown): void {
-  if (typeof row === "object" && row !== null) {
-    const proto = Object.getPrototypeOf(row);
-    if (proto === Object.prototype || proto === null || isObjectPrototype(proto)) return;
-  }
+  if (isPlainRecord(row)) return;
   throw new TypeError(
     `Cannot write to "${table}": a row must be a plain object ({ column: value }), got ${
       describeKind(row)
     }`,
   );
-}
-
-// Object.prototype of another realm (a vm context, an iframe): the end of its
-// chain, with a constructor named Object.
-function isObjectPrototype(proto: object): boolean {
-  if (Object.getPrototypeOf(proto) !== null) return false;
-  const constructor = Object.getOwnPropertyDescriptor(proto, "constructor")?.value;
-  return typeof constructor === "function" && constructor.name === "Object";
 }

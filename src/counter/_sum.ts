@@ -1,4 +1,5 @@
 // Exact integer sums: plain numbers while they are safe integers, bigints past 2^53.
+import { describeKind } from "../schema/describe_kind.ts";
 
 /** A count: a safe integer, or a bigint once it left the safe range. */
 export type Sum = number | bigint;
@@ -22,7 +23,7 @@ export function checkIncrement(increment: unknown): Sum {
   }
   if (typeof increment === "bigint") return increment;
   throw new TypeError(
-    `Cannot count: increment must be an integer number or a bigint, got ${typeof increment}`,
+    `Cannot count: increment must be an integer number or a bigint, got ${describeKind(increment)}`,
   );
 }
 

@@ -3,6 +3,8 @@
 // value is written in a self-delimiting form led by its type, so no choice of
 // strings can make two tag sets meet (`{a: "x&b=y"}` is not `{a: "x", b: "y"}`,
 // `{a: "1"}` is not `{a: 1}`).
+import { describeKind } from "../schema/describe_kind.ts";
+import { isPlainRecord } from "../schema/plain_record.ts";
 
 /** A tag set as `count()` receives it. */
 export type Tags = Readonly<Record<string, unknown>>;
@@ -15,9 +17,9 @@ export type Tags = Readonly<Record<string, unknown>>;
  * @throws {TypeError} When `tags` is not a plain object, or a value is a function or symbol.
  */
 export function tagKey(tags: Tags): string {
-  if (typeof tags !== "object" || tags === null || Array.isArray(tags)) {
+  if (!isPlainRecord(tags)) {
     throw new TypeError(
-      `Cannot count: tags must be an object, got ${tags === null ? "null" : typeof tags}`,
+      `Cannot count: tags must be a plain object ({ tag: value }), got ${describeKind(tags)}`,
     );
   }
   const keys = Object.keys(tags);

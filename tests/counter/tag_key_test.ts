@@ -30,7 +30,10 @@ Deno.test("tagKey() keeps different tag sets apart", async (t) => {
   await t.step("rejects functions and symbols", () => {
     assert.throws(() => tagKey({ a: () => 1 }), TypeError);
     assert.throws(() => tagKey({ a: Symbol("s") }), TypeError);
-    assert.throws(() => tagKey(null as never), /tags must be an object, got null/);
+    assert.throws(() => tagKey(null as never), /tags must be a plain object .*, got null$/);
+    assert.throws(() => tagKey(new Map([["a", 1]]) as never), /got a Map$/);
+    assert.throws(() => tagKey([1] as never), /got an array$/);
+    assert.throws(() => tagKey(new Date(0) as never), /got a Date$/);
     assert.throws(() => tagKey(["x"] as never), TypeError);
   });
 });
