@@ -7,7 +7,8 @@
 //   npm test -- tests/foo_test.ts     # one file (extra arguments go to `deno test`), no runtime suites
 //   TUSK_SKIP_RUNTIMES=1 npm test     # `deno test` only
 //
-// TUSK_TEST_CH18_URL / TUSK_TEST_CHDB_URL already set: those engines are used, none are started.
+// TUSK_TEST_CH18_URL / TUSK_TEST_CHDB_URL already set: those engines are used, none are started
+// (the HTTPS tests need TUSK_TEST_CH18_HTTPS_URL and TUSK_TEST_CA_FILE too, else they skip).
 // CI set: clickhouse-server 18.16 must be installed.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -105,12 +106,16 @@ async function main() {
     await starting;
     if (stopping) return; // interrupted while starting: finish() stops the engines
     for (const e of started.engines) {
-      console.error(`[test] ${e.name} ${e.version} at ${e.url} (pid ${e.pid})`);
+      const at = e.httpsUrl ? `${e.url} and ${e.httpsUrl}` : e.url;
+      console.error(`[test] ${e.name} ${e.version} at ${at} (pid ${e.pid})`);
       if (e.name === "clickhouse-18") {
         env.TUSK_TEST_CH18_URL = e.url;
         env.TUSK_TEST_CH18_DIR = e.dir;
         env.TUSK_TEST_CH18_HTTP_PORT = String(e.httpPort);
         env.TUSK_TEST_CH18_PID = String(e.pid);
+        // Its HTTPS port, whose certificate only the throwaway CA in caFile vouches for.
+        env.TUSK_TEST_CH18_HTTPS_URL = e.httpsUrl;
+        env.TUSK_TEST_CA_FILE = e.caFile;
       } else {
         env.TUSK_TEST_CHDB_URL = e.url;
         env.TUSK_TEST_CHDB_DIR = e.dir;

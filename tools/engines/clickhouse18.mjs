@@ -1,15 +1,19 @@
 // Starts Debian's clickhouse-server 18.16 (a real server with a real HTTP interface) in its own
-// folder with its own config, free ports and a `tester` / `P@assw0rd` user.
+// folder with its own config, free ports and a `tester` / `P@assw0rd` user. It also serves HTTPS,
+// with a certificate signed by a throwaway CA (`caFile`) made at start (test_certificates.mjs).
 //
 //   const ch = await startClickHouse18();          // fresh folder, free ports
+//   ch.url, ch.httpsUrl, ch.caFile                 // http://127.0.0.1:N, https://127.0.0.1:M, CA
 //   await ch.stop();                                // SIGTERM, then SIGKILL after 5 s
 //   await startClickHouse18({ dir: ch.dir, httpPort: ch.httpPort }); // same data, same port
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { closeSync } from "node:fs";
+import https from "node:https";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { makeTestCertificates } from "./test_certificates.mjs";
 
 const USER = "tester";
 const PASSWORD = "P@assw0rd";
@@ -47,7 +51,7 @@ function xmlEscape(s) {
   return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-function writeConfig(dir, ports) {
+function writeConfig(dir, ports, tls) {
   const etc = join(dir, "etc");
   for (
     const d of [
@@ -86,6 +90,16 @@ function writeConfig(dir, ports) {
     <http_port>${ports.http}</http_port>
     <tcp_port>${ports.tcp}</tcp_port>
     <interserver_http_port>${ports.interserver}</interserver_http_port>
+    <https_port>${ports.https}</https_port>
+    <openSSL>
+        <server>
+            <certificateFile>${tls.certificateFile}</certificateFile>
+            <privateKeyFile>${tls.privateKeyFile}</privateKeyFile>
+            <!-- Empty: the built-in DH parameters (the packaged config names a file it lacks). -->
+            <dhParamsFile></dhParamsFile>
+            <verificationMode>none</verificationMode>
+        </server>
+    </openSSL>
     <mark_cache_size>268435456</mark_cache_size>
     <uncompressed_cache_size>268435456</uncompressed_cache_size>
 </yandex>
@@ -149,9 +163,11 @@ export async function startClickHouse18({ dir, httpPort } = {}) {
     http: httpPort ?? old?.http ?? (await freePort()),
     tcp: old?.tcp ?? (await freePort()),
     interserver: old?.interserver ?? (await freePort()),
+    https: old?.https ?? (await freePort()),
   };
   if (httpPort) ports.http = httpPort;
-  writeConfig(dir, ports);
+  const tls = makeTestCertificates(join(dir, "tls"));
+  writeConfig(dir, ports, tls);
   const args = bin.endsWith("/clickhouse") ? ["server"] : [];
   args.push(`--config-file=${join(dir, "etc", "config.xml")}`);
   const out = openSync(join(dir, "log", "stdout.log"), "a");
@@ -166,6 +182,10 @@ export async function startClickHouse18({ dir, httpPort } = {}) {
   );
   child.once("error", (e) => (exited = { code: -1, signal: String(e) }));
   const url = `http://127.0.0.1:${ports.http}`;
+  // The server listens on 127.0.0.1 only, and `localhost` may resolve to ::1 first; the
+  // certificate names both.
+  const httpsUrl = `https://127.0.0.1:${ports.https}`;
+  const ca = readFileSync(tls.caFile);
   const errLog = join(dir, "log", "clickhouse-server.err.log");
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -179,12 +199,13 @@ export async function startClickHouse18({ dir, httpPort } = {}) {
     }
     try {
       const r = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1000) });
-      if ((await r.text()) === "Ok.\n") break;
+      if ((await r.text()) === "Ok.\n" && (await httpsPing(httpsUrl, ca)) === "Ok.\n") break;
     } catch { /* not up yet */ }
     if (Date.now() > deadline) {
       await stopChild(child, exitP);
       throw new Error(
-        `clickhouse-server did not answer ${url}/ping within 30 s; ${errLog}:\n${tail(errLog)}`,
+        `clickhouse-server did not answer ${url}/ping and ${httpsUrl}/ping within 30 s; ` +
+          `${errLog}:\n${tail(errLog)}`,
       );
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -198,6 +219,9 @@ export async function startClickHouse18({ dir, httpPort } = {}) {
     pid,
     dir,
     httpPort: ports.http,
+    httpsUrl,
+    httpsPort: ports.https,
+    caFile: tls.caFile,
     binary: bin,
     version: await fetch(`${url}/?query=SELECT%20version()`).then((r) => r.text()).then((t) =>
       t.trim()
@@ -217,6 +241,21 @@ export async function startClickHouse18({ dir, httpPort } = {}) {
       }
     },
   };
+}
+
+// GET /ping over HTTPS trusting `ca` only: the body, or null while the port is not up.
+function httpsPing(base, ca) {
+  return new Promise((resolve) => {
+    const req = https.get(`${base}/ping`, { ca, timeout: 1000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve(body));
+      res.on("error", () => resolve(null));
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(null));
+  });
 }
 
 function readPid(dir) {
