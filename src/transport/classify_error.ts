@@ -227,13 +227,19 @@ function kindOf(code: number | undefined, status: number): ClickHouseErrorKind {
     if (code === 159 || code === 209) return "timeout";
   }
   if (status === 401 || status === 403) return "auth";
+  // Cloudflare in front of ClickHouse: it could not make, or trust, the TLS connection to it.
+  if (CLOUDFLARE_TLS.has(status)) return "tls";
   if (status >= 500 || status === 429) return "server";
   return "client";
 }
+
+/** 525 (TLS handshake failed) and 526 (invalid certificate) from Cloudflare's edge. */
+const CLOUDFLARE_TLS = new Set([525, 526]);
 
 function isRetryable(code: number | undefined, status: number): boolean {
   if (code !== undefined && RETRYABLE_CODES.has(code)) return true;
   if (code !== undefined && (AUTH_CODES.has(code) || SCHEMA_CODES.has(code))) return false;
   if (code !== undefined && DATA_CODES.has(code)) return false;
+  if (CLOUDFLARE_TLS.has(status)) return false;
   return status === 429 || status === 408 || status >= 500;
 }

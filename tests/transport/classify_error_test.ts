@@ -197,6 +197,8 @@ Deno.test("classifyError() falls back to the HTTP status without a code", async 
     [429, "server", true],
     [403, "auth", false],
     [400, "client", false],
+    [525, "tls", false], // Cloudflare: TLS handshake with the origin failed
+    [526, "tls", false], // Cloudflare: the origin's certificate is invalid
   ];
   for (const [status, kind, retryable] of cases) {
     await t.step(`HTTP ${status}`, () => {
