@@ -3,7 +3,9 @@ import type { BufferLimits } from "../batching/buffer_budget.ts";
 import type { Clock } from "../runtime/clock.ts";
 import { isCloudflareWorkers } from "../runtime/platform.ts";
 import { formatIssues } from "../validation/format_issues.ts";
-import { nonEmpty, positiveInt, seconds } from "../validation/schema_parts.ts";
+import { bracketHost } from "../validation/host_problem.ts";
+import { redact } from "../validation/redact.ts";
+import { host, httpUrl, nonEmpty, port, positiveInt, seconds } from "../validation/schema_parts.ts";
 
 /**
  * The client-wide memory cap when `init()` does not set one. A server
@@ -86,9 +88,9 @@ export interface BufferOptions {
 const settingValue = v.union([v.string(), v.number(), v.boolean()]);
 
 const InitOptionsSchema = v.strictObject({
-  url: v.optional(v.pipe(v.string(), v.url(), v.regex(/^https?:\/\//i, "expected an http(s) URL"))),
-  host: v.optional(nonEmpty),
-  port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535))),
+  url: v.optional(httpUrl),
+  host: v.optional(host),
+  port: v.optional(port),
   secure: v.optional(v.boolean()),
   user: v.optional(v.string()),
   password: v.optional(v.string()),
@@ -121,11 +123,12 @@ const InitOptionsSchema = v.strictObject({
 export interface InitOptions {
   /**
    * Full base URL (`https://host:8443`); wins over `host`, `port` and `secure`.
-   * Credentials in it are moved into headers.
+   * Credentials in it are moved into headers; an error shows it with the
+   * password masked (`http://tester:***@host:8123`).
    */
   url?: string;
   /**
-   * Server host name.
+   * Server host name or address (an IPv6 address with or without brackets).
    * @default {"localhost"}
    */
   host?: string;
@@ -268,21 +271,20 @@ export interface ResolvedOptions {
  *
  * @param options What the user gave.
  * @returns The resolved options.
- * @throws {TypeError} Naming every bad option.
+ * @throws {TypeError} Naming every bad option and what is wrong with it; a
+ * URL is shown with its password masked, the password never.
  */
 export function resolveOptions(options: unknown = {}): ResolvedOptions {
   const result = v.safeParse(InitOptionsSchema, options);
   if (!result.success) {
-    throw new TypeError(
-      `Cannot initialize Tusk: ${formatIssues(result.issues, "option").join("; ")}`,
-    );
+    const message = formatIssues(result.issues, "option").join("; ");
+    throw new TypeError(`Cannot initialize Tusk: ${redact(message, secretsOf(options))}`);
   }
   const o: InitOptions = result.output;
   const secure = o.secure ?? false;
-  const url = new URL(
-    o.url ??
-      `${secure ? "https" : "http"}://${o.host ?? "localhost"}:${o.port ?? (secure ? 8443 : 8123)}`,
-  );
+  const hostName = bracketHost(o.host ?? "localhost");
+  const portNumber = o.port ?? (secure ? 8443 : 8123);
+  const url = new URL(o.url ?? `${secure ? "https" : "http"}://${hostName}:${portNumber}`);
   const user = o.user ?? (url.username !== "" ? decodeURIComponent(url.username) : "default");
   const password = o.password ?? (url.password !== "" ? decodeURIComponent(url.password) : "");
   url.username = "";
@@ -316,4 +318,11 @@ export function resolveOptions(options: unknown = {}): ResolvedOptions {
     compression: o.compression ?? "none",
     clock: o.clock,
   };
+}
+
+// The password given as an option, shown nowhere even where it was misplaced
+// (given as the host, a setting, ...).
+function secretsOf(options: unknown): Map<string, string> {
+  const password = (options as { password?: unknown } | null)?.password;
+  return new Map(typeof password === "string" ? [[password, "***"]] : []);
 }

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { nonEmpty, positiveInt, seconds } from "../validation/schema_parts.ts";
+import { host, httpUrl, nonEmpty, port, positiveInt, seconds } from "../validation/schema_parts.ts";
 
 const name = nonEmpty;
 const count = positiveInt;
@@ -35,9 +35,9 @@ const Logging = v.strictObject({
 /** The schema of a Tusk configuration (YAML or object), snake_case as in the original. */
 export const ConfigSchema = v.strictObject({
   app: v.optional(name),
-  url: v.optional(v.pipe(v.string(), v.url())),
-  host: v.optional(name),
-  port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535))),
+  url: v.optional(httpUrl),
+  host: v.optional(host),
+  port: v.optional(port),
   secure: v.optional(v.boolean()),
   user: v.optional(v.string()),
   password: v.optional(v.string()),

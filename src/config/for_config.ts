@@ -9,6 +9,7 @@ import { readEnv } from "../runtime/env.ts";
 import { TuskConfigError } from "./config_error.ts";
 import { type ConfigBatching, ConfigSchema, type TuskConfig } from "./config_schema.ts";
 import { type ConfigProblem, configProblems } from "../validation/format_issues.ts";
+import { redact } from "../validation/redact.ts";
 import { interpolate } from "./interpolate.ts";
 
 /** Options of {@linkcode forConfig}, {@linkcode forYaml} and `forYamlFile`. */
@@ -48,7 +49,8 @@ let current: TuskSetup | undefined;
  * @param config The configuration object.
  * @param options Environment, source name, and `init` extras.
  * @returns What was started.
- * @throws {TuskConfigError} Listing every unknown key, wrong type and missing key with its path.
+ * @throws {TuskConfigError} Listing every unknown key, wrong type, missing key and unset
+ * variable with its path; a password's value is never shown.
  *
  * @example
  * ```ts
@@ -67,10 +69,20 @@ let current: TuskSetup | undefined;
 export function forConfig(config: unknown, options: ConfigOptions = {}): TuskSetup {
   const source = options.source ?? "config";
   const problems: ConfigProblem[] = [];
+  const secrets = new Map<string, string>();
   const lookup = (name: string) => readEnv(name, options.env);
-  const expanded = interpolate(config ?? {}, lookup, problems);
+  const expanded = interpolate(config ?? {}, lookup, { problems, secrets });
   const result = v.safeParse(ConfigSchema, expanded);
-  if (!result.success) problems.push(...configProblems(result.issues));
+  if (!result.success) {
+    // A key whose ${VAR} is unset is reported once, as that: the placeholder
+    // left in its place is not checked again.
+    const unset = new Set(problems.map((p) => p.path));
+    problems.push(
+      ...configProblems(result.issues).filter((p) =>
+        p.message === "unknown key" || !unset.has(p.path)
+      ),
+    );
+  }
   if (result.success && (result.output.heartbeat || result.output.logging) && !result.output.app) {
     if (lookup("app") === undefined && lookup("APP") === undefined) {
       problems.push({
@@ -79,7 +91,12 @@ export function forConfig(config: unknown, options: ConfigOptions = {}): TuskSet
       });
     }
   }
-  if (problems.length > 0 || !result.success) throw new TuskConfigError(source, problems);
+  if (problems.length > 0 || !result.success) {
+    // A password misplaced under another key, or read from ${CH_PASSWORD}
+    // into one, is never shown.
+    const shown = problems.map((p) => ({ ...p, message: redact(p.message, secrets) }));
+    throw new TuskConfigError(source, shown);
+  }
   return start(result.output, options);
 }
 

@@ -9,7 +9,8 @@ import { type ConfigOptions, forConfig, type TuskSetup } from "./for_config.ts";
  * @param text The YAML.
  * @param options Environment, source name (for messages), and `init` extras.
  * @returns What was started.
- * @throws {TuskConfigError} For a syntax error (with line and column) or any invalid key.
+ * @throws {TuskConfigError} For a syntax error (with line and column), any invalid key, or
+ * YAML that holds no configuration (empty, or only comments).
  *
  * @example The original's YAML
  * ```ts
@@ -43,9 +44,14 @@ export function forYaml(text: string, options: ConfigOptions = {}): TuskSetup {
       message: `${where}YAML syntax error: ${firstLine(error.message)}`,
     }]);
   }
-  if (
-    config !== null && config !== undefined && (typeof config !== "object" || Array.isArray(config))
-  ) {
+  if (config === null || config === undefined) {
+    // An empty file, or one of comments only: most likely the wrong file.
+    throw new TuskConfigError(source, [{
+      path: "",
+      message: "holds no configuration (the YAML is empty or only comments)",
+    }]);
+  }
+  if (typeof config !== "object" || Array.isArray(config)) {
     throw new TuskConfigError(source, [{
       path: "",
       message: "expected a mapping of keys at the top level",
@@ -60,7 +66,7 @@ export function forYaml(text: string, options: ConfigOptions = {}): TuskSetup {
  * @param path The file's path.
  * @param options Environment and `init` extras.
  * @returns What was started.
- * @throws {TuskConfigError} For a syntax error or any invalid key.
+ * @throws {TuskConfigError} For a syntax error, any invalid key, or an empty file.
  * @throws {Error} When the file cannot be read.
  *
  * @example

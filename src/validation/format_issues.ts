@@ -1,4 +1,6 @@
 import type { BaseIssue } from "valibot";
+import { isSecretName } from "./is_secret_name.ts";
+import { maskUrl } from "./mask_url.ts";
 
 /** One problem found in options or a config: where, and what is wrong. */
 export interface ConfigProblem {
@@ -8,8 +10,6 @@ export interface ConfigProblem {
   message: string;
 }
 
-// Values under these keys are never echoed back.
-const SECRET = /password|secret|token|key$/i;
 const ARTICLES: Record<string, string> = {
   number: "a number",
   string: "a string",
@@ -20,8 +20,9 @@ const ARTICLES: Record<string, string> = {
 
 /**
  * Turns valibot issues into one {@linkcode ConfigProblem} per problem, with
- * messages of our own (`unknown key`, `expected a number, got "abc"`) and
- * secrets never echoed.
+ * messages of our own (`unknown key`, `expected a number, got "abc"`). The
+ * value under a secret key (`password`, `*_token`, ...) is never echoed, and a
+ * URL's password is masked wherever a value is.
  *
  * @param issues The issues from `safeParse` (collect them all: no `abortEarly`).
  * @returns The problems, in the order found.
@@ -29,7 +30,7 @@ const ARTICLES: Record<string, string> = {
 export function configProblems(issues: readonly BaseIssue<unknown>[]): ConfigProblem[] {
   return issues.map((issue) => {
     const path = issue.path?.map((item) => String(item.key)).join(".") ?? "";
-    return { path, message: describe(issue, SECRET.test(path)) };
+    return { path, message: describe(issue, isSecretName(path)) };
   });
 }
 
@@ -46,14 +47,39 @@ export function formatIssues(issues: readonly BaseIssue<unknown>[], label: strin
   );
 }
 
+/**
+ * The kind of a value, with its article: `null`, `an array`, `an object`,
+ * `a Map`, `a number`.
+ *
+ * @param value Any value.
+ * @returns The words for its kind.
+ */
+export function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") {
+    const name = Object.getPrototypeOf(value)?.constructor?.name;
+    return name && name !== "Object" ? `a ${name}` : "an object";
+  }
+  return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
+}
+
 function describe(issue: BaseIssue<unknown>, secret: boolean): string {
   if (issue.type === "strict_object" && issue.expected === "never") return "unknown key";
   if (issue.kind === "schema" && issue.input === undefined) return "missing required key";
+  const input = issue.input;
   if (issue.kind === "schema") {
     const expected = (issue.expected ?? "another type").replace(/^\((.*)\)$/, "$1");
-    const got = secret ? `a ${typeof issue.input}` : issue.received;
-    return `expected ${ARTICLES[expected] ?? expected}, got ${got}`;
+    const shown = typeof input === "string"
+      ? `"${maskUrl(input)}"`
+      : typeof input === "object" && input !== null
+      ? kindOf(input)
+      : issue.received;
+    return `expected ${ARTICLES[expected] ?? expected}, got ${secret ? kindOf(input) : shown}`;
   }
   if (secret) return "invalid value";
-  return issue.message.replace(/^Invalid \w+: /, "").replace(/^Expected/, "expected");
+  const message = issue.message.replace(/^Invalid \w+: /, "").replace(/^Expected/, "expected");
+  return typeof input === "string" && input !== ""
+    ? message.replaceAll(input, maskUrl(input))
+    : message;
 }

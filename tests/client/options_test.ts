@@ -75,3 +75,66 @@ Deno.test("resolveOptions() takes compression none or gzip, and names any other 
       e instanceof TypeError && /option "compression"/.test(e.message) && /"zstd"/.test(e.message),
   );
 });
+
+Deno.test("resolveOptions() says what is wrong with a URL, its password masked", async (t) => {
+  const cases: [string, string, string][] = [
+    [
+      "port out of range",
+      "http://tester:P@assw0rd@127.0.0.1:99999",
+      'option "url": port 99999 is out of range (1-65535) in "http://tester:***@127.0.0.1:99999"',
+    ],
+    [
+      "IPv6 literal without its ]",
+      "http://tester:P@assw0rd@[::1:18123",
+      'option "url": IPv6 address without its closing "]" in "http://tester:***@[::1:18123"',
+    ],
+    [
+      "a space in the host",
+      "http://tester:P@assw0rd@my host:8123",
+      'option "url": a space in the host in "http://tester:***@my host:8123"',
+    ],
+    [
+      "not http(s)",
+      "ftp://tester:P@assw0rd@127.0.0.1",
+      'option "url": "ftp:" is not http or https in "ftp://tester:***@127.0.0.1"',
+    ],
+    [
+      "no scheme (not shown)",
+      "tester:P@assw0rd@127.0.0.1:8123",
+      'option "url": expected a URL starting with http:// or https://',
+    ],
+  ];
+  for (const [what, url, expected] of cases) {
+    await t.step(what, () => {
+      assert.throws(() => resolveOptions({ url }), (e: Error) => {
+        assert.ok(e instanceof TypeError);
+        assert.equal(e.message, `Cannot initialize Tusk: ${expected}`);
+        return true;
+      });
+    });
+  }
+});
+
+Deno.test("resolveOptions() takes a host alone, an IPv6 address with or without brackets", () => {
+  assert.equal(resolveOptions({ host: "::1" }).url, "http://[::1]:8123");
+  assert.equal(resolveOptions({ host: "[::1]", port: 9000 }).url, "http://[::1]:9000");
+  assert.throws(
+    () => resolveOptions({ host: "tester:P@assw0rd@127.0.0.1" }),
+    (e: Error) =>
+      e.message ===
+        'Cannot initialize Tusk: option "host": expected a host without "@" (credentials go in user and password)',
+  );
+  assert.throws(
+    () => resolveOptions({ port: 99999 }),
+    /^TypeError: Cannot initialize Tusk: option "port": port 99999 is out of range \(1-65535\)$/,
+  );
+});
+
+Deno.test("resolveOptions() never shows the password, even given in the wrong option", () => {
+  assert.throws(
+    () => resolveOptions({ password: "S3cr3t!", compression: "S3cr3t!" }),
+    (e: Error) =>
+      e.message ===
+        'Cannot initialize Tusk: option "compression": expected "none" | "gzip", got "***"',
+  );
+});

@@ -96,3 +96,48 @@ Deno.test("forYaml() passes compression to init(), and names a value it does not
     await tusk.close();
   }
 });
+
+Deno.test("forYaml() reports an unset ${VAR} once, as unset, with its key path", () => {
+  const message = problemsOf(() =>
+    tuskYaml.forYaml("port: ${PORT_MISSING}\nheartbeat: ${HB_MISSING}\n", {
+      source: "c.yml",
+      env: {},
+    })
+  );
+  assert.equal(
+    message,
+    [
+      'c.yml: port: environment variable "PORT_MISSING" is not set (use ${PORT_MISSING:-default})',
+      'c.yml: heartbeat: environment variable "HB_MISSING" is not set (use ${HB_MISSING:-default})',
+    ].join("\n"),
+  );
+});
+
+Deno.test("forYaml() still reports an unknown key whose ${VAR} is unset", () => {
+  const message = problemsOf(() => tuskYaml.forYaml("hostname: ${NOPE}", { env: {} }));
+  assert.match(message, /config: hostname: environment variable "NOPE" is not set/);
+  assert.match(message, /config: hostname: unknown key/);
+});
+
+Deno.test("forConfig() shows a secret variable by its name where its value is misplaced", () => {
+  const env = { CH_PASSWORD: "S3cr3t!" };
+  assert.equal(
+    problemsOf(() => tuskYaml.forConfig({ port: "${CH_PASSWORD}" }, { env })),
+    'config: port: expected a number, got "${CH_PASSWORD}"',
+  );
+  assert.equal(
+    problemsOf(() =>
+      tuskYaml.forConfig({ password: "S3cr3t!", compression: "S3cr3t!" }, { env: {} })
+    ),
+    'config: compression: expected "none" | "gzip", got "***"',
+  );
+});
+
+Deno.test("forConfig() says what is wrong with a URL, its password masked", () => {
+  assert.equal(
+    problemsOf(() =>
+      tuskYaml.forConfig({ url: "http://tester:${PW}@127.0.0.1:99999" }, { env: { PW: "x@y" } })
+    ),
+    'config: url: port 99999 is out of range (1-65535) in "http://tester:***@127.0.0.1:99999"',
+  );
+});

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import * as v from "valibot";
-import { configProblems, formatIssues } from "../../src/validation/format_issues.ts";
+import { configProblems, formatIssues, kindOf } from "../../src/validation/format_issues.ts";
 
 const SCHEMA = v.strictObject({
   name: v.string(),
   period: v.optional(v.number()),
   password: v.optional(v.string()),
+  url: v.optional(v.picklist(["http://localhost:8123"])),
   nested: v.optional(v.strictObject({ count: v.pipe(v.number(), v.minValue(1)) })),
 });
 
@@ -30,6 +31,42 @@ Deno.test("configProblems() gives each problem its dotted key path and a message
 Deno.test("configProblems() never echoes a secret's value", () => {
   const problems = configProblems(issues({ name: "a", password: 12345 }));
   assert.deepEqual(problems, [{ path: "password", message: "expected a string, got a number" }]);
+  assert.deepEqual(configProblems(issues({ name: "a", password: ["x"] })), [
+    { path: "password", message: "expected a string, got an array" },
+  ]);
+});
+
+Deno.test("configProblems() masks the password of a URL it shows", () => {
+  const problems = configProblems(issues({ name: "a", url: "http://tester:P@ss@h:8123" }));
+  assert.deepEqual(problems, [{
+    path: "url",
+    message: 'expected "http://localhost:8123", got "http://tester:***@h:8123"',
+  }]);
+});
+
+Deno.test("configProblems() names the kind of an object it does not show", () => {
+  assert.deepEqual(configProblems(issues({ name: [1], period: new Map() })), [
+    { path: "name", message: "expected a string, got an array" },
+    { path: "period", message: "expected a number, got a Map" },
+  ]);
+});
+
+Deno.test("kindOf() names a value's kind with its article", () => {
+  const kinds = [null, undefined, [], {}, new Map(), new Date(0), 1, "s", true, 1n, () => {}]
+    .map(kindOf);
+  assert.deepEqual(kinds, [
+    "null",
+    "undefined",
+    "an array",
+    "an object",
+    "a Map",
+    "a Date",
+    "a number",
+    "a string",
+    "a boolean",
+    "a bigint",
+    "a function",
+  ]);
 });
 
 Deno.test('formatIssues() renders `label "path": message`, the label alone for the whole value', () => {
