@@ -14,6 +14,8 @@ const MAX_TEXT = 40;
  * runs no user code (no getters, no `toString`).
  *
  * @param value Anything.
+ * @param options `{ value: false }` names the kind only (`a string`), for a value
+ * that may be a secret.
  * @returns The kind, e.g. `"a Map"`.
  *
  * @example
@@ -24,12 +26,23 @@ const MAX_TEXT = 40;
  * describeKind(42); // "a number (42)"
  * ```
  */
-export function describeKind(value: unknown): string {
+export function describeKind(value: unknown, options: DescribeKindOptions = {}): string {
   try {
-    return kindOf(value);
+    const kind = kindOf(value);
+    // "a number (42)" -> "a number": the value stays out of the message.
+    return options.value === false ? kind.replace(/ \(.*\)$/s, "") : kind;
   } catch {
     return "an unprintable value";
   }
+}
+
+/** Options of {@linkcode describeKind}. */
+export interface DescribeKindOptions {
+  /**
+   * Show a primitive's value (`false` for a value that may be a secret).
+   * @default {true}
+   */
+  value?: boolean;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { describeKind } from "../schema/describe_kind.ts";
 import type { BaseIssue } from "valibot";
 import { isSecretName } from "./is_secret_name.ts";
 import { maskUrl } from "./mask_url.ts";
@@ -47,23 +48,6 @@ export function formatIssues(issues: readonly BaseIssue<unknown>[], label: strin
   );
 }
 
-/**
- * The kind of a value, with its article: `null`, `an array`, `an object`,
- * `a Map`, `a number`.
- *
- * @param value Any value.
- * @returns The words for its kind.
- */
-export function kindOf(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") {
-    const name = Object.getPrototypeOf(value)?.constructor?.name;
-    return name && name !== "Object" ? `a ${name}` : "an object";
-  }
-  return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
-}
-
 function describe(issue: BaseIssue<unknown>, secret: boolean): string {
   if (issue.type === "strict_object" && issue.expected === "never") return "unknown key";
   if (issue.kind === "schema" && issue.input === undefined) return "missing required key";
@@ -73,9 +57,11 @@ function describe(issue: BaseIssue<unknown>, secret: boolean): string {
     const shown = typeof input === "string"
       ? `"${maskUrl(input)}"`
       : typeof input === "object" && input !== null
-      ? kindOf(input)
+      ? describeKind(input, { value: false })
       : issue.received;
-    return `expected ${ARTICLES[expected] ?? expected}, got ${secret ? kindOf(input) : shown}`;
+    return `expected ${ARTICLES[expected] ?? expected}, got ${
+      secret ? describeKind(input, { value: false }) : shown
+    }`;
   }
   if (secret) return "invalid value";
   const message = issue.message.replace(/^Invalid \w+: /, "").replace(/^Expected/, "expected");

@@ -55,3 +55,21 @@ Deno.test("withArticle() picks a or an by the sound of the first letter", () => 
   assert.equal(withArticle("Uint8Array"), "a Uint8Array");
   assert.equal(withArticle("URL"), "a URL");
 });
+
+Deno.test("describeKind(value, { value: false }) names the kind alone, for secrets", () => {
+  const kinds = [null, undefined, [], {}, new Map(), new Date(0), 1, "s", true, 1n, () => {}]
+    .map((v) => describeKind(v, { value: false }));
+  assert.deepEqual(kinds, [
+    "null",
+    "undefined",
+    "an array",
+    "an object",
+    "a Map",
+    "a Date",
+    "a number",
+    "a string",
+    "a boolean",
+    "a bigint",
+    "a function",
+  ]);
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as v from "valibot";
-import { configProblems, formatIssues, kindOf } from "../../src/validation/format_issues.ts";
+import { configProblems, formatIssues } from "../../src/validation/format_issues.ts";
 
 const SCHEMA = v.strictObject({
   name: v.string(),
@@ -48,24 +48,6 @@ Deno.test("configProblems() names the kind of an object it does not show", () =>
   assert.deepEqual(configProblems(issues({ name: [1], period: new Map() })), [
     { path: "name", message: "expected a string, got an array" },
     { path: "period", message: "expected a number, got a Map" },
-  ]);
-});
-
-Deno.test("kindOf() names a value's kind with its article", () => {
-  const kinds = [null, undefined, [], {}, new Map(), new Date(0), 1, "s", true, 1n, () => {}]
-    .map(kindOf);
-  assert.deepEqual(kinds, [
-    "null",
-    "undefined",
-    "an array",
-    "an object",
-    "a Map",
-    "a Date",
-    "a number",
-    "a string",
-    "a boolean",
-    "a bigint",
-    "a function",
   ]);
 });
 
