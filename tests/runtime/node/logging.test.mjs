@@ -40,11 +40,14 @@ for (const engine of engines) {
       // util.format is what Node's console.log prints.
       const printed = calls.map((args) => format(...args));
       assert.deepEqual(printed, ["42.5", "NaN|0|1n", "{ a: 1 }", "-0"]);
-      assert.deepEqual(rows.map((r) => r.message).sort(), [
-        ...printed,
-        "with x",
-        "lone surrogate \uFFFD here",
-      ].sort());
+      assert.deepEqual(
+        rows.map((r) => r.message).sort(),
+        [
+          ...printed,
+          "with x",
+          "lone surrogate \uFFFD here",
+        ].sort(),
+      );
     });
   });
 }
