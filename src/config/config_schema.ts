@@ -28,6 +28,7 @@ const Heartbeat = v.strictObject({
 const Logging = v.strictObject({
   ...TableKeys,
   level: v.optional(v.picklist(["critical", "error", "warning", "warn", "info", "debug"])),
+  layout: v.optional(v.picklist(["tusk", "otel"])),
   console: v.optional(v.boolean()),
   columns: v.optional(v.record(v.string(), v.nullable(name))),
 });

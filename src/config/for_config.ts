@@ -134,6 +134,7 @@ function start(config: TuskConfig, options: ConfigOptions): TuskSetup {
         appName: config.app,
         clientName,
         ...(l.level === undefined ? {} : { level: l.level }),
+        ...(l.layout === undefined ? {} : { layout: l.layout }),
         ...(l.console === undefined ? {} : { console: l.console }),
         ...(l.columns === undefined ? {} : { columns: l.columns }),
         ...(l.batching === undefined ? {} : { batching: batching(l.batching) }),

@@ -2,18 +2,29 @@ import { inspect } from "./_inspect.ts";
 
 const MAX_CAUSES = 5;
 
+/** What a thrown value gives the error columns and attributes. */
+export interface ErrorFields {
+  /** The error's name (`"RangeError"`), or `""` for a thrown value that is no error. */
+  name: string;
+  /** The error's message, or the thrown value inspected. */
+  message: string;
+  /** The error's stack followed by its causes, or the thrown value inspected. */
+  stack: string;
+}
+
 /**
- * The `error` and `stacktrace` columns for a thrown value: an error's name
- * and its stack followed by its causes; for anything else thrown, an empty
- * name and the value inspected. Never throws.
+ * The error columns for a thrown value: an error's name, message, and its
+ * stack followed by its causes; for anything else thrown, an empty name and
+ * the value inspected. Never throws.
  *
  * @param thrown What was thrown (or passed to `exception`).
- * @returns The two values.
+ * @returns The three values.
  */
-export function errorFields(thrown: unknown): { name: string; stack: string } {
+export function errorFields(thrown: unknown): ErrorFields {
   try {
     if (!isErrorLike(thrown)) {
-      return { name: "", stack: thrown === undefined ? "" : inspect(thrown) };
+      const text = thrown === undefined ? "" : inspect(thrown);
+      return { name: "", message: text, stack: text };
     }
     let stack = stackOf(thrown);
     const seen = new Set<unknown>([thrown]);
@@ -23,9 +34,9 @@ export function errorFields(thrown: unknown): { name: string; stack: string } {
       stack += "\nCaused by: " + (isErrorLike(cause) ? stackOf(cause) : inspect(cause));
       cause = isErrorLike(cause) ? (cause as { cause?: unknown }).cause : undefined;
     }
-    return { name: String(thrown.name), stack };
+    return { name: String(thrown.name), message: String(thrown.message ?? ""), stack };
   } catch {
-    return { name: "", stack: "[unprintable]" };
+    return { name: "", message: "[unprintable]", stack: "[unprintable]" };
   }
 }
 

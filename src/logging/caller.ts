@@ -8,6 +8,8 @@ export interface Caller {
   file: string;
   /** The line of the call. */
   line: number;
+  /** The file's full location as the stack gives it (a path or a URL). */
+  path: string;
 }
 
 type StackApi = {
@@ -87,7 +89,7 @@ export function callerFromStack(
       continue;
     }
     if (ownPrefix !== undefined && frame.path.startsWith(ownPrefix)) continue;
-    return { file: baseName(frame.path), line: frame.line };
+    return { file: baseName(frame.path), line: frame.line, path: frame.path };
   }
   return undefined;
 }
@@ -142,7 +144,7 @@ function structuredCaller(above: AnyFunction): Caller | undefined {
       return undefined;
     }
     if (OWN_PREFIX !== undefined && path.startsWith(OWN_PREFIX)) return undefined;
-    return { file: baseName(path), line };
+    return { file: baseName(path), line, path };
   } catch {
     return undefined;
   } finally {

@@ -1,5 +1,6 @@
 import { clientSlot, requireAppName } from "../client/registry.ts";
 import { onClose } from "../lifecycle.ts";
+import { resourceAttributes } from "./_resource_attributes.ts";
 import { interceptConsole } from "./console_adapter.ts";
 import { LogSink } from "./log_sink.ts";
 import { getSink, setSink } from "./logger.ts";
@@ -23,11 +24,13 @@ let detachCurrent: (() => void) | undefined;
  * Starts writing log rows into a table: from loggers (`getLogger`) and, by
  * default, from `console.error`, `warn`, `info`, `log` and `debug`, which still
  * print as before. A second `init` replaces the first. `tusk.close()` stops it.
+ * With `layout: "otel"` the rows take the OpenTelemetry Collector ClickHouse
+ * exporter's `otel_logs` layout (see `otelLogsTableDdl`).
  *
- * @param options The table, and optionally the app name, level, columns.
+ * @param options The table, and optionally the app name, layout, level, columns.
  * @returns A handle to stop logging.
  * @throws {TypeError} For bad options.
- * @throws {TuskError} When no app name is known and the `app` column is on.
+ * @throws {TuskError} When no app name is known and the `app` column is on (or the layout is `"otel"`).
  *
  * @example
  * ```ts
@@ -38,11 +41,22 @@ let detachCurrent: (() => void) | undefined;
  * logging.getLogger().info("Hello world!");
  * await tusk.close();
  * ```
+ *
+ * @example The OpenTelemetry layout
+ * ```ts
+ * import * as tusk from "@tusk/clickhouse";
+ * import * as logging from "@tusk/clickhouse/logging";
+ * tusk.init({ host: "localhost", user: "tester", password: "P@assw0rd" });
+ * logging.init({ table: "otel_logs", appName: "my_app", layout: "otel" });
+ * logging.getLogger().warning("Disk almost full", { disk: "/var" });
+ * await tusk.close();
+ * ```
  */
 export function init(options: LoggingOptions): LoggingHandle {
   const o = resolveLoggingOptions(options);
   const client = clientSlot(o.clientName);
-  const app = o.columns.app === null
+  const otel = o.layout === "otel";
+  const app = o.columns.app === null && !otel
     ? ""
     : o.appName ?? requireAppName(client.env, "logging.init()");
   const writer = client.writer(o.table, o.batching);
@@ -54,6 +68,8 @@ export function init(options: LoggingOptions): LoggingHandle {
     app,
     columns: o.columns,
     contextColumns: o.contextColumns,
+    layout: o.layout,
+    resource: otel ? resourceAttributes(app, client.env, o.resourceAttributes) : undefined,
   });
   const restoreConsole = o.console
     ? interceptConsole(globalThis.console, (level, args, above) => sink.console(level, args, above))

@@ -1,11 +1,21 @@
 import type { TableWriter } from "../batching/table_writer.ts";
 import { isReporting } from "../client/reporter.ts";
 import { TuskError } from "../errors.ts";
-import type { RowEncoder, RowTemplate } from "../schema/row_encoder.ts";
 import { errorFields } from "./_error_fields.ts";
+import { OtelRows } from "./_otel_rows.ts";
+import { TuskRows } from "./_tusk_rows.ts";
 import { type AnyFunction, captureCaller } from "./caller.ts";
 import { wellFormed } from "./_well_formed.ts";
 import { firstError, formatArgs, formatLogCall } from "./format_args.ts";
+import { type OtelSeverity, otelSeverity } from "./otel_severity.ts";
+
+/**
+ * Which table layout log rows take: `"tusk"`, the original library's log table
+ * (`app`, the time, `level`, `logger`, `line`, `error`, `message`,
+ * `stacktrace`), or `"otel"`, the OpenTelemetry Collector ClickHouse
+ * exporter's `otel_logs` table.
+ */
+export type LogLayout = "tusk" | "otel";
 
 /** Column names of the log table; `null` leaves a column out. */
 export interface LogColumns {
@@ -34,44 +44,83 @@ export interface LogSinkOptions {
   report: (error: Error) => void;
   threshold: number;
   app: string;
+  /** The columns of the `"tusk"` layout (unused by `"otel"`). */
   columns: LogColumns;
   contextColumns: Readonly<Record<string, string>>;
-}
-
-interface Layout {
-  columns: LogColumns;
-  context: ReadonlyArray<readonly [string, string]>;
-  caller: boolean;
-  /** The schema the templates are for; none before it is known. */
-  encoder?: RowEncoder;
-  /**
-   * Line templates of that schema, made on first use, by `level * 2 + 1` for
-   * calls with an error (taking `[logger, line, error, stacktrace, message]`)
-   * and `level * 2` without (taking `[logger, line, message]`): the app, the
-   * level and an empty error are encoded once, with the time.
-   */
-  templates: RowTemplate[];
+  /** @default {"tusk"} */
+  layout?: LogLayout;
+  /** `ResourceAttributes` of the `"otel"` layout. @default {{ "service.name": app }} */
+  resource?: Readonly<Record<string, string>>;
 }
 
 /**
- * Turns log calls into rows of one table. Everything it does is caught and
- * reported; a call made while it is writing (or while the library reports a
- * problem) is dropped, so no path leads back into the log table.
+ * A log record made elsewhere (by another logging library): its message is
+ * formatted, it names its logger and may carry its own time. There is no call
+ * site: `line` is 0 and `code.*` attributes are left out.
+ */
+export interface LogRecord {
+  /** The Tusk level number, 1 (critical) to 5 (debug). */
+  level: number;
+  /** The formatted message. */
+  message: string;
+  /** The logger's name: the `logger` column, or `ScopeName`. */
+  logger: string;
+  /** An error: the `error` and `stacktrace` columns, or the `exception.*` attributes. */
+  error?: unknown;
+  /** Structured fields: `contextColumns`, or (`"otel"`) `LogAttributes`. */
+  fields?: LogFields;
+  /** The record's time in epoch milliseconds; else the time of this call. */
+  time?: number;
+  /** The `"otel"` layout's severity, when finer than the level's (a LogTape `trace`: 1). */
+  severity?: OtelSeverity;
+}
+
+/**
+ * Turns log calls into rows of one table, in the `"tusk"` or `"otel"` layout.
+ * Everything it does is caught and reported; a call made while it is writing
+ * (or while the library reports a problem) is dropped, so no path leads back
+ * into the log table.
  */
 export class LogSink {
   /** The least severe level recorded (its number). */
   readonly threshold: number;
-  readonly #o: LogSinkOptions;
+  readonly #report: (error: unknown) => void;
   #busy = false;
-  #layout: Layout;
-  #layoutFor: RowEncoder | undefined;
+  /** The row maker of the layout: exactly one is set. */
+  readonly #tusk: TuskRows | undefined;
+  readonly #otel: OtelRows | undefined;
 
-  /** @param options Writer, columns, level and app. */
+  /** @param options Writer, layout, columns, level and app. */
   constructor(options: LogSinkOptions) {
-    // The app name is in every row: text it cannot hold is mended once, here.
-    this.#o = { ...options, app: wellFormed(options.app) };
+    const report = options.report;
+    this.#report = (error) => {
+      try {
+        report(error instanceof Error ? error : new TuskError(String(error)));
+      } catch {
+        // Reporting never throws; this is belt and braces.
+      }
+    };
     this.threshold = options.threshold;
-    this.#layout = layoutOf(options.columns, Object.entries(options.contextColumns));
+    // The app name is in every row: text it cannot hold is mended once, here.
+    const app = wellFormed(options.app);
+    const { writer, contextColumns } = options;
+    if (options.layout === "otel") {
+      const resource = options.resource ?? { "service.name": app };
+      this.#otel = new OtelRows({ writer, report: this.#report, app, resource, contextColumns });
+    } else {
+      this.#tusk = new TuskRows({
+        writer,
+        report: this.#report,
+        app,
+        columns: options.columns,
+        contextColumns,
+      });
+    }
+  }
+
+  /** The layout rows take. */
+  get layout(): LogLayout {
+    return this.#otel === undefined ? "tusk" : "otel";
   }
 
   /**
@@ -97,7 +146,7 @@ export class LogSink {
     try {
       const call = formatLogCall(message, args);
       const error = thrown !== undefined ? thrown : call.error;
-      this.#emit(level, call.message, error, call.fields, above, name);
+      this.#emit(level, call.message, error, call.fields, above, name, name !== "");
     } catch (error) {
       this.#report(error);
     } finally {
@@ -116,7 +165,7 @@ export class LogSink {
     if (level > this.threshold || this.#busy || isReporting()) return;
     this.#busy = true;
     try {
-      this.#emit(level, formatArgs(args), firstError(args), undefined, above, "console");
+      this.#emit(level, formatArgs(args), firstError(args), undefined, above, "console", false);
     } catch (error) {
       this.#report(error);
     } finally {
@@ -124,121 +173,39 @@ export class LogSink {
     }
   }
 
-  #emit(
-    level: number,
-    message: string,
-    thrown: unknown,
-    fields: LogFields | undefined,
-    above: AnyFunction,
-    name: string,
-  ): void {
-    const layout = this.#currentLayout();
-    const { columns, context, caller } = layout;
-    let file: string | undefined;
-    let line: number | undefined;
-    if (caller) {
-      const found = captureCaller(above);
-      file = wellFormed(found?.file ?? name);
-      line = found?.line ?? 0;
-    }
-    let errorName = "";
-    let stack = "";
-    const withError = thrown !== undefined &&
-      (columns.error !== null || columns.stacktrace !== null);
-    if (withError) {
-      ({ name: errorName, stack } = errorFields(thrown));
-      errorName = wellFormed(errorName);
-      stack = wellFormed(stack);
-    }
-    // Text the table cannot hold (a lone surrogate) is mended, not refused: see _well_formed.ts.
-    message = wellFormed(message);
-    const writer = this.#o.writer;
-    const plainCall = fields === undefined || context.length === 0;
-    // The usual call, once the schema is known: only the changing values are encoded.
-    if (plainCall && layout.encoder !== undefined) {
-      const template = this.#template(layout, level, withError);
-      const values = withError ? [file, line, errorName, stack, message] : [file, line, message];
-      if (writer.writeValues(template, values)) return;
-    }
-    const row: Record<string, unknown> = {};
-    if (columns.app !== null) row[columns.app] = this.#o.app;
-    if (columns.level !== null) row[columns.level] = level;
-    if (columns.logger !== null) row[columns.logger] = file;
-    if (columns.line !== null) row[columns.line] = line;
-    if (columns.error !== null) row[columns.error] = errorName;
-    if (columns.stacktrace !== null) row[columns.stacktrace] = stack;
-    if (columns.message !== null) row[columns.message] = message;
-    if (plainCall) {
-      writer.write(row);
-      return;
-    }
-    const plain = { ...row };
-    for (const [field, column] of context) {
-      if (Object.hasOwn(fields, field)) row[column] = fields[field];
-    }
+  /**
+   * Records a log record made elsewhere (a LogTape record), in either layout.
+   * Below the threshold, while writing, or while the library reports a
+   * problem, it does nothing. Never throws.
+   *
+   * @param record The record.
+   */
+  record(record: LogRecord): void {
+    if (record.level > this.threshold || this.#busy || isReporting()) return;
+    this.#busy = true;
     try {
-      writer.write(row);
+      const { level, message, error, fields, time } = record;
+      if (this.#otel !== undefined) {
+        this.#otel.write({
+          severity: record.severity ?? otelSeverity(level),
+          body: wellFormed(message),
+          scope: wellFormed(record.logger),
+          path: undefined,
+          line: undefined,
+          error: error === undefined ? undefined : errorFields(error),
+          fields,
+          time,
+        });
+      } else {
+        const tusk = this.#tusk!;
+        const site = tusk.caller ? { file: wellFormed(record.logger), line: 0 } : undefined;
+        tusk.write({ level, message, thrown: error, fields, site, time });
+      }
     } catch (error) {
-      // A context value the column cannot hold must not cost the log line.
-      writer.write(plain);
       this.#report(error);
+    } finally {
+      this.#busy = false;
     }
-  }
-
-  #template(layout: Layout, level: number, withError: boolean): RowTemplate {
-    const key = level * 2 + (withError ? 1 : 0);
-    let template = layout.templates[key];
-    if (template === undefined) {
-      const { columns } = layout;
-      const fixed: Record<string, unknown> = {};
-      if (columns.app !== null) fixed[columns.app] = this.#o.app;
-      if (columns.level !== null) fixed[columns.level] = level;
-      if (!withError) {
-        if (columns.error !== null) fixed[columns.error] = "";
-        if (columns.stacktrace !== null) fixed[columns.stacktrace] = "";
-      }
-      const changing = withError
-        ? [columns.logger, columns.line, columns.error, columns.stacktrace, columns.message]
-        : [columns.logger, columns.line, columns.message];
-      template = layout.encoder!.template(changing, fixed);
-      layout.templates[key] = template;
-    }
-    return template;
-  }
-
-  // Columns the table lacks are left out (and reported once per schema), so
-  // a narrower table still gets its rows, and a stack is captured only when
-  // `logger` or `line` will be written.
-  #currentLayout(): Layout {
-    const encoder = this.#o.writer.encoder;
-    if (encoder === this.#layoutFor) return this.#layout;
-    this.#layoutFor = encoder;
-    const columns = { ...this.#o.columns };
-    const context = Object.entries(this.#o.contextColumns);
-    if (encoder === undefined) {
-      this.#layout = layoutOf(columns, context);
-      return this.#layout;
-    }
-    const missing: string[] = [];
-    for (const key of Object.keys(columns) as (keyof LogColumns)[]) {
-      const column = columns[key];
-      if (column !== null && !encoder.has(column)) {
-        missing.push(column);
-        columns[key] = null;
-      }
-    }
-    const present = context.filter(([, column]) => encoder.has(column) || !missing.push(column));
-    if (missing.length > 0) {
-      this.#o.report(
-        new TuskError(
-          `Cannot log into "${encoder.table}": no column ${
-            missing.map((c) => `"${c}"`).join(", ")
-          }; left out (set it to null in columns or contextColumns to silence this)`,
-        ),
-      );
-    }
-    this.#layout = layoutOf(columns, present, encoder);
-    return this.#layout;
   }
 
   /**
@@ -250,20 +217,55 @@ export class LogSink {
     this.#report(error);
   }
 
-  #report(error: unknown): void {
-    try {
-      this.#o.report(error instanceof Error ? error : new TuskError(String(error)));
-    } catch {
-      // Reporting never throws; this is belt and braces.
+  // A call of this process: the call site is captured only when the layout
+  // writes it. `named`: the logger has a name, which is the otel ScopeName.
+  #emit(
+    level: number,
+    message: string,
+    thrown: unknown,
+    fields: LogFields | undefined,
+    above: AnyFunction,
+    name: string,
+    named: boolean,
+  ): void {
+    if (this.#otel !== undefined) {
+      const found = captureCaller(above);
+      this.#otel.write({
+        severity: otelSeverity(level),
+        body: wellFormed(message),
+        scope: wellFormed(named ? name : found?.file ?? name),
+        path: found === undefined ? undefined : wellFormed(filePath(found.path)),
+        line: found?.line,
+        error: thrown === undefined ? undefined : errorFields(thrown),
+        fields,
+        time: undefined,
+      });
+      return;
     }
+    const tusk = this.#tusk!;
+    let site: { file: string; line: number } | undefined;
+    if (tusk.caller) {
+      const found = captureCaller(above);
+      site = { file: wellFormed(found?.file ?? name), line: found?.line ?? 0 };
+    }
+    tusk.write({ level, message, thrown, fields, site, time: undefined });
   }
 }
 
-function layoutOf(
-  columns: LogColumns,
-  context: ReadonlyArray<readonly [string, string]>,
-  encoder?: RowEncoder,
-): Layout {
-  const caller = columns.logger !== null || columns.line !== null;
-  return { columns, context, caller, encoder, templates: [] };
+// A stack's `file://` URL as the absolute path `code.file.path` prefers; other
+// locations (a module served over HTTP, a Worker's script name) as they are.
+// The last one is kept: a program logs from few files.
+let lastUrl = "";
+let lastPath = "";
+function filePath(location: string): string {
+  if (!location.startsWith("file://")) return location;
+  if (location !== lastUrl) {
+    try {
+      lastPath = decodeURIComponent(new URL(location).pathname);
+    } catch {
+      lastPath = location;
+    }
+    lastUrl = location;
+  }
+  return lastPath;
 }

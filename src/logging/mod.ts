@@ -5,6 +5,12 @@
  * Intercepted console calls still print. Log calls never throw and the
  * library's own problems never loop back into the log table.
  *
+ * With `layout: "otel"` the rows take the layout of the OpenTelemetry
+ * Collector ClickHouse exporter's `otel_logs` table (`otelLogsTableDdl()`),
+ * which log viewers built on that exporter read: severities of the
+ * OpenTelemetry log data model, the app in `ServiceName`, file, line and error
+ * in `code.*` and `exception.*` attributes of `LogAttributes`.
+ *
  * @example The original README's example
  * ```ts
  * import * as tusk from "@tusk/clickhouse";
@@ -32,8 +38,9 @@
 export { init, type LoggingHandle } from "./init.ts";
 export { getLogger, type Logger, type LogMethod } from "./logger.ts";
 export type { LoggingOptions } from "./options.ts";
-export type { LogColumns, LogFields } from "./log_sink.ts";
+export type { LogColumns, LogFields, LogLayout } from "./log_sink.ts";
 export { LEVELS, type LogLevel } from "./levels.ts";
 export { logsTableDdl, type LogsTableOptions } from "./logs_table.ts";
+export { otelLogsTableDdl, type OtelLogsTableOptions } from "./otel_logs_table.ts";
 export type { BatchingOptions } from "../client/options.ts";
 export type { Table } from "../table.ts";

@@ -3,14 +3,32 @@ import { type BatchingOptions, parseBatching } from "../client/options.ts";
 import { formatIssues } from "../validation/format_issues.ts";
 import { Table } from "../table.ts";
 import { LEVEL_NAMES, levelNumber, type LogLevel } from "./levels.ts";
-import type { LogColumns } from "./log_sink.ts";
+import type { LogColumns, LogLayout } from "./log_sink.ts";
 
 /** Options of the logging `init`. */
 export interface LoggingOptions {
   /** The log table: `"db.table"`, `"table"` or a `Table` (whose `timeColumn` is used). */
   table: string | Table;
-  /** The app name written in the `app` column; else `setAppName()`'s, else `APP`. */
+  /**
+   * The app name written in the `app` column (`ServiceName` in the `"otel"`
+   * layout); else `setAppName()`'s, else `APP`.
+   */
   appName?: string;
+  /**
+   * The table's layout: `"tusk"`, the original library's log table (see
+   * `logsTableDdl`), or `"otel"`, the OpenTelemetry Collector ClickHouse
+   * exporter's `otel_logs` table (see `otelLogsTableDdl`), which log viewers
+   * built on that exporter read.
+   * @default {"tusk"}
+   */
+  layout?: LogLayout;
+  /**
+   * `"otel"` layout: resource attributes added to (or replacing) the ones Tusk
+   * writes (`service.name`, `telemetry.sdk.name`, and `host.name` and
+   * `tusk.category` from `TUSK_HOST` and `TUSK_CATEGORY`), e.g.
+   * `{ "deployment.environment.name": "production" }`.
+   */
+  resourceAttributes?: Record<string, string>;
   /**
    * The least severe level recorded: a name, or a number from 1 (critical) to 5 (debug).
    * @default {"info"}
@@ -24,10 +42,15 @@ export interface LoggingOptions {
   /**
    * Column names, by role; `null` leaves a column out. The time column is the
    * table's first `DateTime`/`DateTime64` column (or the `Table`'s `timeColumn`).
+   * `"tusk"` layout only: the `"otel"` layout's columns are the exporter's.
    * @default {{ app: "app", level: "level", logger: "logger", line: "line", error: "error", message: "message", stacktrace: "stacktrace" }}
    */
   columns?: Partial<LogColumns>;
-  /** Structured fields of a log call to write, as `{ field: column }`; others are ignored. */
+  /**
+   * Structured fields of a log call to write, as `{ field: column }`. In the
+   * `"tusk"` layout other fields are ignored; in the `"otel"` layout they go
+   * into `LogAttributes`.
+   */
   contextColumns?: Record<string, string>;
   /**
    * The client to write through.
@@ -42,6 +65,8 @@ export interface LoggingOptions {
 export interface ResolvedLoggingOptions {
   table: Table;
   appName: string | undefined;
+  layout: LogLayout;
+  resourceAttributes: Record<string, string>;
   threshold: number;
   console: boolean;
   columns: LogColumns;
@@ -50,7 +75,8 @@ export interface ResolvedLoggingOptions {
   batching: BatchingOptions | undefined;
 }
 
-const DEFAULT_COLUMNS: LogColumns = {
+/** The log table's column names when `columns` leaves them out. */
+export const DEFAULT_COLUMNS: Readonly<LogColumns> = {
   app: "app",
   level: "level",
   logger: "logger",
@@ -62,20 +88,26 @@ const DEFAULT_COLUMNS: LogColumns = {
 
 const name = v.pipe(v.string(), v.minLength(1));
 const column = v.optional(v.nullable(name));
+
+/** The `columns` option: a name or `null` per role, every role optional. */
+export const LogColumnsSchema = v.strictObject({
+  app: column,
+  level: column,
+  logger: column,
+  line: column,
+  error: column,
+  message: column,
+  stacktrace: column,
+});
+
 const Schema = v.strictObject({
   table: v.union([name, v.instance(Table)]),
   appName: v.optional(name),
+  layout: v.optional(v.picklist(["tusk", "otel"])),
+  resourceAttributes: v.optional(v.record(name, v.string())),
   level: v.optional(v.union([v.picklist(LEVEL_NAMES), v.picklist([1, 2, 3, 4, 5])])),
   console: v.optional(v.boolean()),
-  columns: v.optional(v.strictObject({
-    app: column,
-    level: column,
-    logger: column,
-    line: column,
-    error: column,
-    message: column,
-    stacktrace: column,
-  })),
+  columns: v.optional(LogColumnsSchema),
   contextColumns: v.optional(v.record(v.string(), name)),
   clientName: v.optional(name),
   batching: v.optional(v.unknown()),
@@ -96,7 +128,18 @@ export function resolveLoggingOptions(options: unknown): ResolvedLoggingOptions 
     );
   }
   const o = result.output;
-  const table = typeof o.table === "string" ? Table.fromString(o.table) : o.table;
+  const layout = o.layout ?? "tusk";
+  if (layout === "otel" && o.columns !== undefined) {
+    throw new TypeError(
+      'Cannot start logging: option "columns" is for layout "tusk"; layout "otel" writes the exporter\'s columns',
+    );
+  }
+  if (layout === "tusk" && o.resourceAttributes !== undefined) {
+    throw new TypeError(
+      'Cannot start logging: option "resourceAttributes" is for layout "otel"',
+    );
+  }
+  const table = tableFor(o.table, layout);
   const columns = { ...DEFAULT_COLUMNS };
   for (const [role, value] of Object.entries(o.columns ?? {})) {
     if (value !== undefined) columns[role as keyof LogColumns] = value;
@@ -104,6 +147,8 @@ export function resolveLoggingOptions(options: unknown): ResolvedLoggingOptions 
   return {
     table,
     appName: o.appName,
+    layout,
+    resourceAttributes: { ...o.resourceAttributes },
     threshold: levelNumber(o.level ?? "info")!,
     console: o.console ?? true,
     columns,
@@ -113,4 +158,15 @@ export function resolveLoggingOptions(options: unknown): ResolvedLoggingOptions 
       ? undefined
       : parseBatching(o.batching, `logging table "${table}": option "batching"`),
   };
+}
+
+// The otel layout's time is `Timestamp`, whatever other time columns the table has.
+function tableFor(table: string | Table, layout: LogLayout): Table {
+  const parsed = typeof table === "string" ? Table.fromString(table) : table;
+  if (layout !== "otel" || parsed.timeColumn !== undefined) return parsed;
+  return new Table({
+    database: parsed.database,
+    tableName: parsed.tableName,
+    timeColumn: "Timestamp",
+  });
 }

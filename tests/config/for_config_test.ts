@@ -141,3 +141,52 @@ Deno.test("forConfig() says what is wrong with a URL, its password masked", () =
     'config: url: port 99999 is out of range (1-65535) in "http://tester:***@127.0.0.1:99999"',
   );
 });
+
+Deno.test("forYaml() passes logging.layout to logging.init(), and names a layout it does not know", async () => {
+  assert.equal(
+    problemsOf(() =>
+      tuskYaml.forYaml("app: my_app\nlogging:\n  table: otel_logs\n  layout: json", {
+        source: "l.yml",
+        env: {},
+      })
+    ),
+    'l.yml: logging.layout: expected "tusk" | "otel", got "json"',
+  );
+  const attributes = "Map(LowCardinality(String), String)";
+  const server = new FakeClickHouse([
+    ["Timestamp", "DateTime64(9)"],
+    ["SeverityText", "LowCardinality(String)"],
+    ["SeverityNumber", "UInt8"],
+    ["ServiceName", "LowCardinality(String)"],
+    ["Body", "String"],
+    ["ResourceAttributes", attributes],
+    ["ScopeName", "String"],
+    ["LogAttributes", attributes],
+  ]);
+  const setup = tuskYaml.forYaml(
+    [
+      "url: http://ch.invalid:8123",
+      "app: my_app",
+      "logging:",
+      "  database: observability",
+      "  table: otel_logs",
+      "  layout: otel",
+      "  console: false",
+    ].join("\n"),
+    { env: {}, init: { fetch: server.fetch } },
+  );
+  try {
+    const { getLogger } = await import("../../src/logging/mod.ts");
+    getLogger().warning("from YAML");
+    await tusk.flush();
+    assert.match(server.requests.find((r) => r.startsWith("INSERT"))!, /observability.*otel_logs/);
+    const row = server.rows()[0]!;
+    assert.deepEqual(
+      [row.ServiceName, row.SeverityNumber, row.SeverityText, row.Body],
+      ["my_app", 13, "WARN", "from YAML"],
+    );
+  } finally {
+    await setup.stop();
+    await tusk.close();
+  }
+});
