@@ -4,6 +4,8 @@ import worker, { type Env } from "../../../examples/worker/worker.ts";
 import * as tusk from "@tusk/clickhouse";
 import { counter } from "@tusk/clickhouse/counter";
 import * as logging from "@tusk/clickhouse/logging";
+import { getClickHouseSink } from "@tusk/clickhouse/logtape";
+import { configure, dispose, getLogger, getTextFormatter, type LogRecord } from "@logtape/logtape";
 
 // Made at the top of the module, where Workers forbid timers, random values and abort
 // controllers: if making them did any of that, the Worker would not start at all.
@@ -140,9 +142,46 @@ async function probeRoute(url: URL, env: Env, ctx: ExecutionContext): Promise<Re
   return json({ ...result, ms: Date.now() - started });
 }
 
+// Route of logtape.test.mjs: LogTape configured once per isolate with the ClickHouse sink (client
+// "logtape", table `logtape` of the bound database); each request logs three records tagged
+// `tag`, answers with the messages LogTape's own text formatter makes of them in this runtime,
+// and hands `dispose()` to ctx.waitUntil, as the sink's documentation says.
+let logtapeReady: Promise<void> | undefined;
+const logtapeSeen: LogRecord[] = [];
+
+async function logtapeRoute(url: URL, env: Env, ctx: ExecutionContext): Promise<Response> {
+  initClient(env, { clientName: "logtape" });
+  logtapeReady ??= configure({
+    sinks: {
+      clickhouse: getClickHouseSink({ table: "logtape", appName: "worker", clientName: "logtape" }),
+      seen: (record) => void logtapeSeen.push(record),
+    },
+    loggers: [
+      { category: "worker", lowestLevel: "debug", sinks: ["clickhouse", "seen"] },
+      { category: ["logtape", "meta"], lowestLevel: "fatal", sinks: [] },
+    ],
+  });
+  await logtapeReady;
+  const tag = url.searchParams.get("tag") ?? "";
+  logtapeSeen.length = 0;
+  const logger = getLogger(["worker", "route"]);
+  logger.info("{tag}: order {order} paid", { tag, order: { id: 42, items: ["a"] }, user: "bo" });
+  logger.warn(`${tag}: stock low`);
+  logger.error(`${tag}: payment failed`, new RangeError("card declined"));
+  const text = getTextFormatter({
+    timestamp: "disabled",
+    sanitize: false,
+    format: ({ message }) => message,
+  });
+  const messages = logtapeSeen.map((record) => text(record).replace(/\n$/, ""));
+  ctx.waitUntil(dispose());
+  return json({ messages });
+}
+
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const path = new URL(request.url).pathname;
+    if (path === "/__logtape") return logtapeRoute(new URL(request.url), env, ctx);
     if (path === "/__nwu/step") return noWaitUntilStep(new URL(request.url), env, ctx);
     if (path.startsWith("/__nwu/probe/")) return probeRoute(new URL(request.url), env, ctx);
     if (path === "/__stats") {
