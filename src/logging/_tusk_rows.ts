@@ -2,6 +2,12 @@ import type { TableWriter } from "../batching/table_writer.ts";
 import { TuskError } from "../errors.ts";
 import type { RowEncoder, RowTemplate } from "../schema/row_encoder.ts";
 import { errorFields } from "./_error_fields.ts";
+import {
+  type PropertiesColumn,
+  type PropertiesKind,
+  propertiesKind,
+  propertiesValue,
+} from "./_properties_column.ts";
 import { wellFormed } from "./_well_formed.ts";
 import type { LogColumns, LogFields } from "./log_sink.ts";
 
@@ -25,12 +31,16 @@ export interface TuskRowsOptions {
   app: string;
   columns: LogColumns;
   contextColumns: Readonly<Record<string, string>>;
+  /** The column for the fields no context column takes; none leaves them out. */
+  properties?: PropertiesColumn;
 }
 
 interface Layout {
   columns: LogColumns;
   context: ReadonlyArray<readonly [string, string]>;
   caller: boolean;
+  /** The properties column, once the schema shows it can hold them. */
+  properties: { column: string; kind: PropertiesKind } | undefined;
   /** The schema the templates are for; none before it is known. */
   encoder?: RowEncoder;
   /**
@@ -45,7 +55,8 @@ interface Layout {
 /**
  * Writes log events as rows of the original library's log table: `app`, the
  * time, `level`, `logger`, `line`, `error`, `message`, `stacktrace` (each
- * renamable or left out) and `contextColumns`. Columns the table lacks are
+ * renamable or left out), `contextColumns`, and the other fields in a
+ * properties column when one is given. Columns the table lacks are
  * left out and reported once per schema, so a narrower table still gets its
  * rows.
  */
@@ -57,7 +68,7 @@ export class TuskRows {
   /** @param options Writer, app and columns. */
   constructor(options: TuskRowsOptions) {
     this.#o = options;
-    this.#layout = layoutOf(options.columns, Object.entries(options.contextColumns));
+    this.#layout = layoutOf(options.columns, Object.entries(options.contextColumns), undefined);
   }
 
   /** Whether rows carry the call site (`logger` or `line`): a stack is captured only then. */
@@ -75,7 +86,7 @@ export class TuskRows {
     const { level, thrown, fields, site, time } = event;
     let message = event.message;
     const layout = this.#currentLayout();
-    const { columns, context } = layout;
+    const { columns, context, properties } = layout;
     const file = site?.file;
     const line = site?.line;
     let errorName = "";
@@ -90,7 +101,7 @@ export class TuskRows {
     // Text the table cannot hold (a lone surrogate) is mended, not refused: see _well_formed.ts.
     message = wellFormed(message);
     const writer = this.#o.writer;
-    const plainCall = fields === undefined || context.length === 0;
+    const plainCall = fields === undefined || (context.length === 0 && properties === undefined);
     // The usual call, once the schema is known: only the changing values are encoded.
     if (plainCall && time === undefined && layout.encoder !== undefined) {
       const template = this.#template(layout, level, withError);
@@ -105,6 +116,9 @@ export class TuskRows {
     if (columns.error !== null) row[columns.error] = errorName;
     if (columns.stacktrace !== null) row[columns.stacktrace] = stack;
     if (columns.message !== null) row[columns.message] = message;
+    if (properties !== undefined && fields !== undefined) {
+      row[properties.column] = propertiesValue(properties.kind, this.#rest(fields));
+    }
     if (plainCall) {
       writer.write(row, time);
       return;
@@ -120,6 +134,18 @@ export class TuskRows {
       writer.write(plain, time);
       this.#o.report(error instanceof Error ? error : new TuskError(String(error)));
     }
+  }
+
+  // The fields no context column takes (whether or not the table has that column).
+  #rest(fields: LogFields): Array<readonly [string, unknown]> {
+    const context = this.#o.contextColumns;
+    const rest: Array<readonly [string, unknown]> = [];
+    for (const name in fields) {
+      if (Object.hasOwn(fields, name) && !Object.hasOwn(context, name)) {
+        rest.push([name, fields[name]]);
+      }
+    }
+    return rest;
   }
 
   #template(layout: Layout, level: number, withError: boolean): RowTemplate {
@@ -153,7 +179,7 @@ export class TuskRows {
     const columns = { ...this.#o.columns };
     const context = Object.entries(this.#o.contextColumns);
     if (encoder === undefined) {
-      this.#layout = layoutOf(columns, context);
+      this.#layout = layoutOf(columns, context, undefined);
       return this.#layout;
     }
     const missing: string[] = [];
@@ -165,25 +191,51 @@ export class TuskRows {
       }
     }
     const present = context.filter(([, column]) => encoder.has(column) || !missing.push(column));
+    const properties = this.#propertiesOf(encoder, missing);
     if (missing.length > 0) {
+      const hint = this.#o.properties === undefined
+        ? "set it to null in columns or contextColumns"
+        : "set it to null in columns or propertiesColumn, or drop it from contextColumns,";
       this.#o.report(
         new TuskError(
           `Cannot log into "${encoder.table}": no column ${
             missing.map((c) => `"${c}"`).join(", ")
-          }; left out (set it to null in columns or contextColumns to silence this)`,
+          }; left out (${hint} to silence this)`,
         ),
       );
     }
-    this.#layout = layoutOf(columns, present, encoder);
+    this.#layout = layoutOf(columns, present, properties, encoder);
     return this.#layout;
+  }
+
+  // The properties column as the schema has it: a missing one that was asked
+  // for joins `missing`; one of a type that holds neither form is reported.
+  #propertiesOf(encoder: RowEncoder, missing: string[]): Layout["properties"] {
+    const wanted = this.#o.properties;
+    if (wanted === undefined) return undefined;
+    const info = encoder.columns.find((c) => c.name === wanted.name);
+    if (info === undefined) {
+      if (wanted.required) missing.push(wanted.name);
+      return undefined;
+    }
+    const kind = propertiesKind(info.type);
+    if (kind !== undefined) return { column: info.name, kind };
+    this.#o.report(
+      new TuskError(
+        `Cannot log properties into "${encoder.table}": column "${info.name}" is ` +
+          `${info.typeText}, not String or Map(String, String); left out`,
+      ),
+    );
+    return undefined;
   }
 }
 
 function layoutOf(
   columns: LogColumns,
   context: ReadonlyArray<readonly [string, string]>,
+  properties: Layout["properties"],
   encoder?: RowEncoder,
 ): Layout {
   const caller = columns.logger !== null || columns.line !== null;
-  return { columns, context, caller, encoder, templates: [] };
+  return { columns, context, caller, properties, encoder, templates: [] };
 }

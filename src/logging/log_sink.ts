@@ -3,9 +3,11 @@ import { isReporting } from "../client/reporter.ts";
 import { TuskError } from "../errors.ts";
 import { errorFields } from "./_error_fields.ts";
 import { OtelRows } from "./_otel_rows.ts";
+import type { PropertiesColumn } from "./_properties_column.ts";
 import { TuskRows } from "./_tusk_rows.ts";
 import { type AnyFunction, captureCaller } from "./caller.ts";
 import { wellFormed } from "./_well_formed.ts";
+import { filePath } from "./_file_path.ts";
 import { firstError, formatArgs, formatLogCall } from "./format_args.ts";
 import { type OtelSeverity, otelSeverity } from "./otel_severity.ts";
 
@@ -47,6 +49,11 @@ export interface LogSinkOptions {
   /** The columns of the `"tusk"` layout (unused by `"otel"`). */
   columns: LogColumns;
   contextColumns: Readonly<Record<string, string>>;
+  /**
+   * `"tusk"` layout: the column for the fields no context column takes
+   * (written once the schema is known); none leaves them out.
+   */
+  properties?: PropertiesColumn;
   /** @default {"tusk"} */
   layout?: LogLayout;
   /** `ResourceAttributes` of the `"otel"` layout. @default {{ "service.name": app }} */
@@ -55,8 +62,9 @@ export interface LogSinkOptions {
 
 /**
  * A log record made elsewhere (by another logging library): its message is
- * formatted, it names its logger and may carry its own time. There is no call
- * site: `line` is 0 and `code.*` attributes are left out.
+ * formatted, it names its logger and may carry its own time. No stack is
+ * captured: the call site is what the record says (`line` 0, and no `code.*`
+ * attributes, when it says nothing).
  */
 export interface LogRecord {
   /** The Tusk level number, 1 (critical) to 5 (debug). */
@@ -73,6 +81,10 @@ export interface LogRecord {
   time?: number;
   /** The `"otel"` layout's severity, when finer than the level's (a LogTape `trace`: 1). */
   severity?: OtelSeverity;
+  /** The calling line, when the other library captured it: `line`, or `code.line.number`. */
+  line?: number;
+  /** The calling file's path or URL, when captured: `code.file.path` (the `"otel"` layout). */
+  file?: string;
 }
 
 /**
@@ -114,6 +126,7 @@ export class LogSink {
         app,
         columns: options.columns,
         contextColumns,
+        properties: options.properties,
       });
     }
   }
@@ -190,15 +203,17 @@ export class LogSink {
           severity: record.severity ?? otelSeverity(level),
           body: wellFormed(message),
           scope: wellFormed(record.logger),
-          path: undefined,
-          line: undefined,
+          path: record.file === undefined ? undefined : wellFormed(filePath(record.file)),
+          line: record.line,
           error: error === undefined ? undefined : errorFields(error),
           fields,
           time,
         });
       } else {
         const tusk = this.#tusk!;
-        const site = tusk.caller ? { file: wellFormed(record.logger), line: 0 } : undefined;
+        const site = tusk.caller
+          ? { file: wellFormed(record.logger), line: record.line ?? 0 }
+          : undefined;
         tusk.write({ level, message, thrown: error, fields, site, time });
       }
     } catch (error) {
@@ -250,22 +265,4 @@ export class LogSink {
     }
     tusk.write({ level, message, thrown, fields, site, time: undefined });
   }
-}
-
-// A stack's `file://` URL as the absolute path `code.file.path` prefers; other
-// locations (a module served over HTTP, a Worker's script name) as they are.
-// The last one is kept: a program logs from few files.
-let lastUrl = "";
-let lastPath = "";
-function filePath(location: string): string {
-  if (!location.startsWith("file://")) return location;
-  if (location !== lastUrl) {
-    try {
-      lastPath = decodeURIComponent(new URL(location).pathname);
-    } catch {
-      lastPath = location;
-    }
-    lastUrl = location;
-  }
-  return lastPath;
 }

@@ -5,6 +5,10 @@
 
 export { errorFields } from "./_error_fields.ts";
 export { wellFormed } from "./_well_formed.ts";
+export { jsonText } from "./_json_text.ts";
+
+// The `"tusk"` layout's properties column (the fields no context column takes).
+export type { PropertiesColumn } from "./_properties_column.ts";
 
 // The OpenTelemetry layout (`layout: "otel"`): rows of the Collector exporter's `otel_logs`.
 export { type OtelEvent, OtelRows, type OtelRowsOptions } from "./_otel_rows.ts";

@@ -1,6 +1,6 @@
 import type { TableWriter } from "../batching/table_writer.ts";
 import type { RowEncoder } from "../schema/row_encoder.ts";
-import type { Entry } from "./_record_sink.ts";
+import type { LogRecord } from "../logging/log_sink.ts";
 
 /** Records kept per sink while the schema is unknown; past it the oldest are dropped. */
 export const MAX_EARLY = 10_000;
@@ -20,7 +20,7 @@ const holding = new WeakMap<TableWriter, Set<EarlyEntries>>();
 export class EarlyEntries {
   readonly #writer: TableWriter;
   readonly #release: (encoder: RowEncoder) => void;
-  #entries: Entry[] = [];
+  #entries: LogRecord[] = [];
   #settling: Promise<void> | undefined;
 
   /**
@@ -43,7 +43,7 @@ export class EarlyEntries {
    *
    * @param entry The record.
    */
-  push(entry: Entry): void {
+  push(entry: LogRecord): void {
     if (this.#entries.length >= MAX_EARLY) {
       this.#entries.shift();
       this.#writer.countDropped("buffer_full", 1);
@@ -57,7 +57,7 @@ export class EarlyEntries {
    *
    * @returns The records, oldest first.
    */
-  take(): Entry[] {
+  take(): LogRecord[] {
     const entries = this.#entries;
     this.#entries = [];
     holding.get(this.#writer)?.delete(this);

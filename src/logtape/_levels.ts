@@ -1,4 +1,5 @@
 import type { LogTapeLevel } from "./logtape_record.ts";
+import { OTEL_SEVERITIES, type OtelSeverity } from "../logging/otel_severity.ts";
 
 /** The number written in the `level` column for each LogTape level (as `./logging` numbers). */
 export const LEVEL_NUMBERS: Readonly<Record<LogTapeLevel, number>> = {
@@ -8,6 +9,19 @@ export const LEVEL_NUMBERS: Readonly<Record<LogTapeLevel, number>> = {
   info: 4,
   debug: 5,
   trace: 5,
+};
+
+/**
+ * The OpenTelemetry severity of each LogTape level (the `"otel"` layout):
+ * trace 1, debug 5, info 9, warning 13, error 17, fatal 21.
+ */
+export const OTEL_BY_LEVEL: Readonly<Record<LogTapeLevel, OtelSeverity>> = {
+  fatal: OTEL_SEVERITIES.fatal,
+  error: OTEL_SEVERITIES.error,
+  warning: OTEL_SEVERITIES.warn,
+  info: OTEL_SEVERITIES.info,
+  debug: OTEL_SEVERITIES.debug,
+  trace: OTEL_SEVERITIES.trace,
 };
 
 /** LogTape's levels, least severe first. */

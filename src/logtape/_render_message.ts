@@ -1,5 +1,5 @@
 import { isCloudflareWorkers } from "../runtime/platform.ts";
-import { jsonText } from "./_json_text.ts";
+import { jsonText } from "../logging/log_values.ts";
 
 // A record's message is its template's text with the values between: the
 // values are rendered as LogTape's default text formatter renders them, with

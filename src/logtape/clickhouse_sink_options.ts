@@ -1,7 +1,7 @@
 import type { LogTapeLevel } from "./logtape_record.ts";
 import * as v from "valibot";
 import { type BatchingOptions, parseBatching } from "../client/options.ts";
-import type { LogColumns } from "../logging/log_sink.ts";
+import type { LogColumns, LogLayout } from "../logging/log_sink.ts";
 import { DEFAULT_COLUMNS, LogColumnsSchema } from "../logging/options.ts";
 import { Table } from "../table.ts";
 import { formatIssues } from "../validation/format_issues.ts";
@@ -12,8 +12,27 @@ import { LOGTAPE_LEVELS, thresholdRank } from "./_levels.ts";
 export interface ClickHouseSinkOptions {
   /** The log table: `"db.table"`, `"table"` or a `Table` (whose `timeColumn` is used). */
   table: string | Table;
-  /** The app name written in the `app` column; else `setAppName()`'s, else `APP`. */
+  /**
+   * The app name written in the `app` column (`ServiceName` in the `"otel"`
+   * layout); else `setAppName()`'s, else `APP`.
+   */
   appName?: string;
+  /**
+   * The table's layout: `"tusk"`, the log table `./logging` writes (see
+   * `logsTableDdl`), or `"otel"`, the OpenTelemetry Collector ClickHouse
+   * exporter's `otel_logs` table (see `otelLogsTableDdl`): the category in
+   * `ScopeName`, the level as an OpenTelemetry severity (trace 1, debug 5,
+   * info 9, warning 13, error 17, fatal 21), the properties in
+   * `LogAttributes`, the error in the `exception.*` attributes.
+   * @default {"tusk"}
+   */
+  layout?: LogLayout;
+  /**
+   * `"otel"` layout: resource attributes added to (or replacing) the ones Tusk
+   * writes (`service.name`, `telemetry.sdk.name`, and `host.name` and
+   * `tusk.category` from `TUSK_HOST` and `TUSK_CATEGORY`).
+   */
+  resourceAttributes?: Record<string, string>;
   /**
    * The least severe level written: a LogTape level, or a `level` column
    * number from 1 (fatal) to 5 (debug and trace). LogTape's own
@@ -24,7 +43,7 @@ export interface ClickHouseSinkOptions {
   /**
    * Column names, by role, as for `logging.init`; `null` leaves a column out.
    * The time column is the table's first `DateTime`/`DateTime64` column (or
-   * the `Table`'s `timeColumn`).
+   * the `Table`'s `timeColumn`). `"tusk"` layout only.
    * @default {{ app: "app", level: "level", logger: "logger", line: "line", error: "error", message: "message", stacktrace: "stacktrace" }}
    */
   columns?: Partial<LogColumns>;
@@ -38,7 +57,8 @@ export interface ClickHouseSinkOptions {
    * The column that receives the properties no `contextColumns` entry takes
    * (and not the error): a `Map(String, String)` gets one entry per property,
    * a `String` one JSON object. When the table has no such column, the
-   * properties are left out; `null` leaves them out always.
+   * properties are left out; `null` leaves them out always. `"tusk"` layout
+   * only: the `"otel"` layout writes them into `LogAttributes`.
    * @default {"properties"}
    */
   propertiesColumn?: string | null;
@@ -55,6 +75,8 @@ export interface ClickHouseSinkOptions {
 export interface ResolvedSinkOptions {
   table: Table;
   appName: string | undefined;
+  layout: LogLayout;
+  resourceAttributes: Record<string, string>;
   /** The severity rank (0 trace ... 5 fatal) from which records are written. */
   threshold: number;
   columns: LogColumns;
@@ -69,6 +91,8 @@ export interface ResolvedSinkOptions {
 const Schema = v.strictObject({
   table: v.union([nonEmpty, v.instance(Table)]),
   appName: v.optional(nonEmpty),
+  layout: v.optional(v.picklist(["tusk", "otel"])),
+  resourceAttributes: v.optional(v.record(nonEmpty, v.string())),
   level: v.optional(v.union([v.picklist(LOGTAPE_LEVELS), v.picklist([1, 2, 3, 4, 5])])),
   columns: v.optional(LogColumnsSchema),
   contextColumns: v.optional(v.record(v.string(), nonEmpty)),
@@ -92,7 +116,19 @@ export function resolveSinkOptions(options: unknown): ResolvedSinkOptions {
     );
   }
   const o = result.output;
-  const table = typeof o.table === "string" ? Table.fromString(o.table) : o.table;
+  const layout = o.layout ?? "tusk";
+  const misplaced = layout === "otel"
+    ? (["columns", "propertiesColumn"] as const).filter((key) => o[key] !== undefined)
+    : o.resourceAttributes === undefined
+    ? []
+    : ["resourceAttributes"];
+  if (misplaced.length > 0) {
+    const other = layout === "otel" ? "tusk" : "otel";
+    throw new TypeError(
+      `Cannot create the ClickHouse sink: option "${misplaced[0]}" is for layout "${other}"`,
+    );
+  }
+  const table = tableFor(o.table, layout);
   const columns: LogColumns = { ...DEFAULT_COLUMNS };
   for (const [role, value] of Object.entries(o.columns ?? {})) {
     if (value !== undefined) columns[role as keyof LogColumns] = value;
@@ -100,6 +136,8 @@ export function resolveSinkOptions(options: unknown): ResolvedSinkOptions {
   return {
     table,
     appName: o.appName,
+    layout,
+    resourceAttributes: { ...o.resourceAttributes },
     threshold: thresholdRank(o.level ?? "trace"),
     columns,
     contextColumns: { ...o.contextColumns },
@@ -110,4 +148,15 @@ export function resolveSinkOptions(options: unknown): ResolvedSinkOptions {
       ? undefined
       : parseBatching(o.batching, `logging table "${table}": option "batching"`),
   };
+}
+
+// The otel layout's time is `Timestamp`, whatever other time columns the table has.
+function tableFor(table: string | Table, layout: LogLayout): Table {
+  const parsed = typeof table === "string" ? Table.fromString(table) : table;
+  if (layout !== "otel" || parsed.timeColumn !== undefined) return parsed;
+  return new Table({
+    database: parsed.database,
+    tableName: parsed.tableName,
+    timeColumn: "Timestamp",
+  });
 }

@@ -1,5 +1,6 @@
 import type { LogTapeRecord } from "./logtape_record.ts";
 import { clientSlot, requireAppName } from "../client/registry.ts";
+import { resourceAttributes } from "../logging/log_values.ts";
 import { RecordSink } from "./_record_sink.ts";
 import { type ClickHouseSinkOptions, resolveSinkOptions } from "./clickhouse_sink_options.ts";
 
@@ -44,6 +45,14 @@ export interface ClickHouseSink {
  * `Map(String, String)`: one entry each, strings as they are, other values as
  * JSON; a `String`: one JSON object), and are left out otherwise.
  *
+ * With `layout: "otel"` the row takes the OpenTelemetry Collector ClickHouse
+ * exporter's `otel_logs` layout instead (see `otelLogsTableDdl`): the app in
+ * `ServiceName`, the category in `ScopeName`, the level as the OpenTelemetry
+ * severity (trace 1, debug 5, info 9, warning 13, error 17, fatal 21, with
+ * their short texts), the message in `Body`, the record's time in
+ * `Timestamp`, the properties in `LogAttributes` and the error in the
+ * `exception.type`, `exception.message` and `exception.stacktrace` attributes.
+ *
  * Rows are buffered and sent in batches like every Tusk row; the sink never
  * throws into LogTape and the library's own problems never loop back into the
  * table. The sink is a LogTape `Sink` (and `Drainable`); this module imports
@@ -52,7 +61,7 @@ export interface ClickHouseSink {
  * @param options The table, and optionally the app name, level, columns.
  * @returns The sink, for LogTape's `configure({ sinks })`.
  * @throws {TypeError} For bad options.
- * @throws {TuskError} When no app name is known and the `app` column is on.
+ * @throws {TuskError} When no app name is known and the `app` column is on (or the layout is `"otel"`).
  *
  * @example
  * ```ts
@@ -68,11 +77,26 @@ export interface ClickHouseSink {
  * getLogger(["my_app", "orders"]).info("Order {id} shipped", { id: 42 });
  * await dispose();
  * ```
+ *
+ * @example The OpenTelemetry layout
+ * ```ts
+ * import { configure, dispose } from "@logtape/logtape";
+ * import * as tusk from "@tusk/clickhouse";
+ * import { getClickHouseSink } from "@tusk/clickhouse/logtape";
+ *
+ * tusk.init({ host: "localhost", user: "tester", password: "P@assw0rd" });
+ * await configure({
+ *   sinks: { clickhouse: getClickHouseSink({ table: "otel_logs", appName: "my_app", layout: "otel" }) },
+ *   loggers: [{ category: "my_app", lowestLevel: "info", sinks: ["clickhouse"] }],
+ * });
+ * await dispose();
+ * ```
  */
 export function getClickHouseSink(options: ClickHouseSinkOptions): ClickHouseSink {
   const o = resolveSinkOptions(options);
   const client = clientSlot(o.clientName);
-  const app = o.columns.app === null
+  const otel = o.layout === "otel";
+  const app = o.columns.app === null && !otel
     ? ""
     : o.appName ?? requireAppName(client.env, "getClickHouseSink()");
   const writer = client.writer(o.table, o.batching);
@@ -82,6 +106,7 @@ export function getClickHouseSink(options: ClickHouseSinkOptions): ClickHouseSin
     // In Workers the schema is read by a flush, inside its own request.
     canReadSchema: () => client.configured && client.clock.backgroundTimers !== false,
     app,
+    resource: otel ? resourceAttributes(app, client.env, o.resourceAttributes) : undefined,
     options: o,
   });
   if (client.configured && client.clock.backgroundTimers !== false) {

@@ -18,5 +18,5 @@ export interface LogTapeRecord {
   /** The record's properties. */
   readonly properties: Readonly<Record<string, unknown>>;
   /** Where it was logged, when LogTape captured it (LogTape 2.4's `captureSourceLocation`). */
-  readonly sourceLocation?: { readonly line: number };
+  readonly sourceLocation?: { readonly file?: string; readonly line: number };
 }

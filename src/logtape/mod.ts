@@ -3,10 +3,12 @@
  * `@logtape/logtape` 2.x become rows of the same log table `./logging`
  * writes (app, time, level number, category in `logger`, message, error name
  * and stack), their properties in columns of their own (`contextColumns`) or
- * in a `Map(String, String)` or JSON `String` column. `@logtape/logtape` is
- * an optional peer dependency: this module imports nothing of it, not even
- * its types (a sink is a function LogTape calls with a record), so nothing of
- * it loads with this or any other Tusk entry point.
+ * in a `Map(String, String)` or JSON `String` column; or, with
+ * `layout: "otel"`, rows of the OpenTelemetry Collector ClickHouse exporter's
+ * `otel_logs` table (category in `ScopeName`, properties in `LogAttributes`).
+ * `@logtape/logtape` is an optional peer dependency: this module imports
+ * nothing of it, not even its types (a sink is a function LogTape calls with
+ * a record), so nothing of it loads with this or any other Tusk entry point.
  *
  * @example Configure LogTape with the sink
  * ```ts
@@ -31,7 +33,7 @@
 
 export { type ClickHouseSink, getClickHouseSink } from "./get_clickhouse_sink.ts";
 export type { ClickHouseSinkOptions } from "./clickhouse_sink_options.ts";
-export type { LogColumns } from "../logging/log_sink.ts";
+export type { LogColumns, LogLayout } from "../logging/log_sink.ts";
 export type { BatchingOptions } from "../client/options.ts";
 export type { Table } from "../table.ts";
 export type { LogTapeLevel, LogTapeRecord } from "./logtape_record.ts";

@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
 import { configure, dispose, getLogger, reset } from "@logtape/logtape";
 import * as tusk from "../../mod.ts";
-import { logsTableDdl } from "../../src/logging/mod.ts";
+import { logsTableDdl, otelLogsTableDdl } from "../../src/logging/mod.ts";
 import { getClickHouseSink } from "../../src/logtape/mod.ts";
-import { freshDatabase, selectRows, sql, type TestEngine } from "../_helpers/engines.ts";
+import {
+  engineOrSkip,
+  freshDatabase,
+  selectRows,
+  sql,
+  type TestEngine,
+} from "../_helpers/engines.ts";
 import { connect, forEachEngine, uniqueClient } from "../_helpers/for_each_engine.ts";
 
 // The logs table of `logsTableDdl` with a properties column: a Map where the engine has them
@@ -181,4 +187,137 @@ forEachEngine("examples/logtape.ts writes its records into the logs table", asyn
       ? { orderId: "42", user: "alice", requestId: "r-1" }
       : { orderId: 42, user: "alice", requestId: "r-1" },
   );
+});
+
+// The otel_logs table needs Map and DateTime64: the modern engine only.
+const chdb = engineOrSkip("chdb");
+const NO_OTEL_ON_18 = "ClickHouse 18.16 has no Map or DateTime64 type, so the exporter's " +
+  "otel_logs table cannot exist there";
+
+function otelTest(name: string, fn: (engine: TestEngine) => Promise<void>): void {
+  Deno.test({ name: `${name} [chdb]`, ignore: !chdb.engine, fn: () => fn(chdb.engine!) });
+  Deno.test({ name: `${name} [clickhouse-18: skipped, ${NO_OTEL_ON_18}]`, ignore: true, fn() {} });
+}
+
+type OtelRow = {
+  ns: string;
+  SeverityText: string;
+  SeverityNumber: number;
+  ServiceName: string;
+  Body: string;
+  ResourceAttributes: Record<string, string>;
+  ScopeName: string;
+  LogAttributes: Record<string, string>;
+};
+
+otelTest(
+  'getClickHouseSink({ layout: "otel" }) writes records into otel_logs, read as log viewers query them',
+  async (engine) => {
+    const db = await freshDatabase(engine, "logtape_otel");
+    const table = `${db}.otel_logs`;
+    await sql(engine, otelLogsTableDdl(table, { ttlDays: 0 }));
+    const clientName = uniqueClient("logtape-otel");
+    connect(engine, clientName, { env: { TUSK_HOST: "box-1" } });
+    await configure({
+      sinks: {
+        clickhouse: getClickHouseSink({
+          table,
+          appName: "otel_shop",
+          clientName,
+          layout: "otel",
+          resourceAttributes: { "deployment.environment.name": "test" },
+        }),
+      },
+      loggers: [
+        { category: "otel_shop", lowestLevel: "trace", sinks: ["clickhouse"] },
+        { category: ["logtape", "meta"], lowestLevel: "fatal", sinks: [] },
+      ],
+    });
+    const failure = new RangeError("card declined", { cause: new Error("root cause") });
+    const before = Date.now();
+    try {
+      const logger = getLogger(["otel_shop", "checkout"]);
+      logger.trace("trace {step}", { step: 1 });
+      logger.debug("debug");
+      logger.info("Order {orderId} paid by {user}", { orderId: 42, user: "alice", ok: true });
+      logger.warn`Stock of ${"pear"} is low`;
+      logger.error("Payment failed", failure);
+      logger.fatal("I give up.");
+      await dispose();
+      const after = Date.now();
+
+      const rows = await selectRows<OtelRow>(
+        engine,
+        `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS ns, SeverityText, SeverityNumber,
+                ServiceName, Body, ResourceAttributes, ScopeName, LogAttributes
+         FROM ${table} WHERE ServiceName = 'otel_shop' ORDER BY SeverityNumber`,
+      );
+      assert.deepEqual(
+        rows.map((r) => [r.SeverityNumber, r.SeverityText, r.Body, r.ScopeName]),
+        [
+          [1, "TRACE", "trace 1", "otel_shop.checkout"],
+          [5, "DEBUG", "debug", "otel_shop.checkout"],
+          [9, "INFO", `Order 42 paid by "alice"`, "otel_shop.checkout"],
+          [13, "WARN", `Stock of "pear" is low`, "otel_shop.checkout"],
+          [17, "ERROR", "Payment failed", "otel_shop.checkout"],
+          [21, "FATAL", "I give up.", "otel_shop.checkout"],
+        ],
+      );
+      for (const row of rows) {
+        assert.deepEqual(row.ResourceAttributes, {
+          "service.name": "otel_shop",
+          "telemetry.sdk.name": "tusk",
+          "host.name": "box-1",
+          "deployment.environment.name": "test",
+        });
+        // The record's time, in milliseconds, in the nanosecond column.
+        const ms = Number(BigInt(row.ns) / 1_000_000n);
+        assert.ok(ms >= before && ms <= after, `${row.ns} within the test`);
+        assert.ok(BigInt(row.ns) % 1_000_000n === 0n, "whole milliseconds");
+      }
+      // Properties are log attributes (no call site: LogTape captured none).
+      assert.deepEqual(rows[0]!.LogAttributes, { step: "1" });
+      assert.deepEqual(rows[2]!.LogAttributes, { orderId: "42", user: "alice", ok: "true" });
+      assert.deepEqual(rows[3]!.LogAttributes, {});
+      // The error is the exception.* attributes, not a property.
+      assert.deepEqual(rows[4]!.LogAttributes, {
+        "exception.type": "RangeError",
+        "exception.message": "card declined",
+        "exception.stacktrace": `${failure.stack}\nCaused by: ${(failure.cause as Error).stack}`,
+      });
+
+      // "Errors only", and an attribute filter, as log viewers query them.
+      const errors = await selectRows<{ Body: string; type: string }>(
+        engine,
+        `SELECT Body, LogAttributes['exception.type'] AS type FROM ${table}
+         WHERE ServiceName = 'otel_shop' AND SeverityNumber >= 17 ORDER BY SeverityNumber`,
+      );
+      assert.deepEqual(errors, [
+        { Body: "Payment failed", type: "RangeError" },
+        { Body: "I give up.", type: "" },
+      ]);
+      const byUser = await selectRows<{ Body: string }>(
+        engine,
+        `SELECT Body FROM ${table} WHERE LogAttributes['user'] = 'alice'`,
+      );
+      assert.deepEqual(byUser, [{ Body: `Order 42 paid by "alice"` }]);
+    } finally {
+      await reset();
+      await tusk.close();
+    }
+  },
+);
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+Deno.test("the README's With LogTape section shows examples/logtape.ts as it is", () => {
+  const readme = Deno.readTextFileSync(`${ROOT}README.md`);
+  const start = readme.indexOf("\n### With LogTape\n");
+  assert.ok(start >= 0, 'the README has a "### With LogTape" section');
+  // Up to the next heading of any level (a ts block's lines never start with "#").
+  const rest = readme.slice(start + 1);
+  const end = rest.search(/\n#{1,6} /);
+  const section = end < 0 ? rest : rest.slice(0, end);
+  const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.ok(blocks.length > 0, "the section has a ts block");
+  assert.equal(blocks[0], Deno.readTextFileSync(`${ROOT}examples/logtape.ts`));
 });

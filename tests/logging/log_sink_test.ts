@@ -112,6 +112,38 @@ Deno.test("LogSink.record() writes another library's record with its own time, l
   }
 });
 
+Deno.test("LogSink.record() writes the call site the record carries (no stack is captured)", async (t) => {
+  const site = { line: 12, file: "file:///srv/app/main%20file.ts" };
+  try {
+    await t.step(
+      'layout "otel": code.file.path (a path, not a URL) and code.line.number',
+      async () => {
+        const { server } = await start(OTEL_COLUMNS, { layout: "otel" });
+        getSink()!.record({ level: 4, message: "here", logger: "my_app", ...site });
+        getSink()!.record({ level: 4, message: "nowhere", logger: "my_app" });
+        await tusk.flush();
+        assert.deepEqual(server.rows().map((r) => r.LogAttributes), [
+          { "code.file.path": "/srv/app/main file.ts", "code.line.number": "12" },
+          {},
+        ]);
+      },
+    );
+    await t.step('layout "tusk": the line column', async () => {
+      const { server } = await start([
+        ["datetime", "DateTime64(3)"],
+        ["logger", "String"],
+        ["line", "UInt32"],
+        ["message", "String"],
+      ], { columns: { app: null, level: null, error: null, stacktrace: null } });
+      getSink()!.record({ level: 4, message: "here", logger: "my_app", ...site });
+      await tusk.flush();
+      assert.deepEqual(server.rows().map((r) => [r.logger, r.line]), [["my_app", 12]]);
+    });
+  } finally {
+    await tusk.close();
+  }
+});
+
 Deno.test('layout "otel" writes the env tags and resourceAttributes as ResourceAttributes', async () => {
   try {
     const { server } = await start(

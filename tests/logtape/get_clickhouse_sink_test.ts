@@ -413,6 +413,82 @@ Deno.test("getClickHouseSink() refuses bad options, naming each", () => {
   );
 });
 
+Deno.test("getClickHouseSink() refuses options of the other layout", () => {
+  for (
+    const [options, name, layout] of [
+      [{ layout: "otel", columns: { line: null } }, "columns", "tusk"],
+      [{ layout: "otel", propertiesColumn: "props" }, "propertiesColumn", "tusk"],
+      [{ resourceAttributes: { region: "eu" } }, "resourceAttributes", "otel"],
+    ] as const
+  ) {
+    assert.throws(
+      () => getClickHouseSink({ table: "logs", appName: "my_app", ...options }),
+      (e: Error) =>
+        e instanceof TypeError &&
+        e.message ===
+          `Cannot create the ClickHouse sink: option "${name}" is for layout "${layout}"`,
+    );
+  }
+});
+
+Deno.test('getClickHouseSink({ layout: "otel" }) maps LogTape levels, category, properties and error', async () => {
+  const attributes = "Map(LowCardinality(String), String)";
+  const { server, sink, errors } = setup([
+    ["Timestamp", "DateTime64(9)"],
+    ["TimestampTime", "DateTime"],
+    ["SeverityText", "LowCardinality(String)"],
+    ["SeverityNumber", "UInt8"],
+    ["ServiceName", "LowCardinality(String)"],
+    ["Body", "String"],
+    ["ResourceAttributes", attributes],
+    ["ScopeName", "String"],
+    ["LogAttributes", attributes],
+  ]);
+  try {
+    const s = sink({ table: "otel_logs", layout: "otel" });
+    const levels = ["trace", "debug", "info", "warning", "error", "fatal"] as const;
+    levels.forEach((level, i) => s(record({ level, timestamp: START + i, message: [level] })));
+    const failure = new TypeError("bad");
+    s(record({
+      category: ["my_app", "db"],
+      message: ["rows: ", 3, ""],
+      properties: { rows: 3, error: failure },
+      sourceLocation: { file: "/srv/app/db.ts", line: 7 },
+    }));
+    await s.drain();
+    const rows = server.rows();
+    assert.deepEqual(
+      rows.slice(0, 6).map((r) => [r.SeverityNumber, r.SeverityText, r.Body, r.ScopeName]),
+      [
+        [1, "TRACE", "trace", "my_app"],
+        [5, "DEBUG", "debug", "my_app"],
+        [9, "INFO", "info", "my_app"],
+        [13, "WARN", "warning", "my_app"],
+        [17, "ERROR", "error", "my_app"],
+        [21, "FATAL", "fatal", "my_app"],
+      ],
+    );
+    // The record's time, in the nanosecond column (read from the JSON text: too big for a number).
+    assert.deepEqual(
+      server.lines.slice(0, 6).map((line) => /"Timestamp":"?(\d+)/.exec(line)?.[1]),
+      [0, 1, 2, 3, 4, 5].map((i) => `${START + i}000000`),
+    );
+    assert.equal(rows[0]!.ServiceName, "my_app");
+    assert.deepEqual(rows[6]!.LogAttributes, {
+      rows: "3",
+      "code.file.path": "/srv/app/db.ts",
+      "code.line.number": "7",
+      "exception.type": "TypeError",
+      "exception.message": "bad",
+      "exception.stacktrace": failure.stack,
+    });
+    assert.equal(rows[6]!.ScopeName, "my_app.db");
+    assert.deepEqual(errors, []);
+  } finally {
+    await cleanUp();
+  }
+});
+
 Deno.test("getClickHouseSink() needs an app name unless the app column is off", () => {
   const clientName = uniqueClient("logtape");
   tusk.init({ url: "http://clickhouse.invalid:8123", clientName, env: {}, onError: () => {} });

@@ -1,23 +1,22 @@
 import { type ColumnType, unwrapType } from "../schema/column_type.ts";
-import { wellFormed } from "../logging/log_values.ts";
 import { jsonText } from "./_json_text.ts";
+import { wellFormed } from "./_well_formed.ts";
 
-/** How the properties column holds a record's properties. */
+/** How the properties column holds a row's other fields. */
 export type PropertiesKind = "map" | "json";
 
 /**
- * The key of the property whose error fills the `error` and `stacktrace`
- * columns: `error` (where LogTape puts the error of `logger.error(err)` and
- * `logger.error("message", err)`) when it holds an error, else the first
- * property that does.
- *
- * @param properties The record's properties.
- * @returns The key, or `undefined` when no property holds an error.
+ * The `"tusk"` layout's properties column: the column that receives the
+ * fields no `contextColumns` entry takes.
  */
-export function errorKey(properties: Readonly<Record<string, unknown>>): string | undefined {
-  if (isErrorLike(properties.error)) return "error";
-  for (const key in properties) if (isErrorLike(properties[key])) return key;
-  return undefined;
+export interface PropertiesColumn {
+  /** The column's name. */
+  name: string;
+  /**
+   * Whether a table without it is reported; else it is written where the
+   * table has it and silently left out where not.
+   */
+  required: boolean;
 }
 
 /**
@@ -54,14 +53,4 @@ export function propertiesValue(
     out[wellFormed(key)] = wellFormed(typeof value === "string" ? value : jsonText(value));
   }
   return out;
-}
-
-function isErrorLike(value: unknown): boolean {
-  try {
-    return value instanceof Error ||
-      (typeof value === "object" && value !== null &&
-        typeof (value as Error).name === "string" && typeof (value as Error).stack === "string");
-  } catch {
-    return false; // a proxy whose traps throw is no error to write
-  }
 }

@@ -1,4 +1,4 @@
-import { wellFormed } from "../logging/log_values.ts";
+import { wellFormed } from "./_well_formed.ts";
 
 // JSON for log values, which may be anything: text is mended as every log
 // column's is (a lone surrogate becomes U+FFFD), a bigint becomes its digits as a

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { jsonText } from "../../src/logtape/_json_text.ts";
+import { jsonText } from "../../src/logging/_json_text.ts";
 
 Deno.test("jsonText() writes any value as JSON", async (t) => {
   await t.step("plain values as JSON.stringify writes them", () => {

@@ -1,16 +1,6 @@
 import assert from "node:assert/strict";
-import { errorKey, propertiesKind, propertiesValue } from "../../src/logtape/_properties.ts";
+import { propertiesKind, propertiesValue } from "../../src/logging/_properties_column.ts";
 import { parseType } from "../../src/schema/parse_type.ts";
-
-Deno.test("errorKey() prefers `error`, else the first property holding an error", () => {
-  const e = new Error("x");
-  assert.equal(errorKey({ a: e, error: e }), "error");
-  assert.equal(errorKey({ a: 1, b: e, c: e }), "b");
-  assert.equal(errorKey({ error: "not an error", b: e }), "b");
-  assert.equal(errorKey({ a: 1 }), undefined);
-  const errorLike = { name: "DOMException", message: "m", stack: "DOMException: m" };
-  assert.equal(errorKey({ errorLike }), "errorLike");
-});
 
 Deno.test("propertiesKind() takes String and Map(String, String) columns only", () => {
   const cases: Array<[string, string | undefined]> = [
