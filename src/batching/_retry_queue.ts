@@ -43,7 +43,7 @@ export class RetryQueue {
   /** The lowest entry number of a row held, or `Infinity` when empty. */
   get first(): number {
     let first = Infinity;
-    for (const batch of this.#batches) first = Math.min(first, batch.first ?? 0);
+    for (const batch of this.#batches) first = Math.min(first, (batch.first ?? 0) + batch.start);
     return first;
   }
 

@@ -160,7 +160,8 @@ export class TableBuffer implements BudgetMember {
     if (sent === undefined) return undefined;
     const lines = sent.start === 0 ? sent.lines : sent.lines.slice(sent.start);
     this.#o.counts.retried += lines.length;
-    return this.#track(batchOfLines(lines, sent.chars), sent.token, sent.first ?? 0);
+    // The rows dropped from its front are gone: it starts `start` rows later.
+    return this.#track(batchOfLines(lines, sent.chars), sent.token, (sent.first ?? 0) + sent.start);
   }
 
   /**

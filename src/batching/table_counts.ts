@@ -2,10 +2,10 @@ import type { TableStats } from "./table_stats.ts";
 
 /**
  * The running figures of one table: what entered, what ClickHouse
- * acknowledged, what was sent again and what was given up, by reason. The
- * table's buffer is the only one that changes them, at the one place where
- * each row enters or leaves, so `received = written + pending + dropped`
- * holds at every moment.
+ * acknowledged, what was sent again and what was given up, by reason. Rows
+ * are counted where they enter or leave the table's buffer (and where a
+ * feature gives one up before it gets there, `countDropped`), so
+ * `received = written + pending + dropped` holds at every moment.
  */
 export class TableCounts {
   /** Rows taken in (by `write`, `writeAll`, counters, heartbeats, loggers). */
@@ -77,13 +77,15 @@ export class TableCounts {
    * @param client The client's name.
    * @param table The table as `"database.table"`.
    * @param pending Rows held now.
+   * @param heldElsewhere Of those, rows a source holds before they reach the
+   * table (counter sums), counted as received too.
    * @returns The figures.
    */
-  snapshot(client: string, table: string, pending: number): TableStats {
+  snapshot(client: string, table: string, pending: number, heldElsewhere = 0): TableStats {
     return {
       client,
       table,
-      received: this.received,
+      received: this.received + heldElsewhere,
       written: this.written,
       pending,
       retried: this.retried,

@@ -58,6 +58,11 @@ export class TableDelivery {
     if (this.full) this.kick();
   }
 
+  /** Whether no backoff after a failure is waiting: an attempt may start now. */
+  get mayTry(): boolean {
+    return this.#backoff.waitLeft(this.#p.host.clock.now()) === 0;
+  }
+
   /** Whether a full batch is buffered. */
   get full(): boolean {
     const { buffer, limits } = this.#p;
@@ -107,7 +112,10 @@ export class TableDelivery {
         // Anything left is in another request's insert (Workers): wait for it
         // to land, or take its rows back once its request shows no life.
         if (buffer.lowestUnsettled < upTo && sender.reclaimStale() === 0) {
-          await Promise.race([sender.nextLanding(), sleep(STALE_MS / 4)]);
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const pause = new Promise<void>((resolve) => (timer = setTimeout(resolve, STALE_MS / 4)));
+          await Promise.race([sender.nextLanding(), pause]);
+          clearTimeout(timer); // not left to hold the program open
         }
       } catch (error) {
         if (host.session() === undefined) throw error; // closed or never initialized

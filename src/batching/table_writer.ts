@@ -113,7 +113,7 @@ export class TableWriter {
    * @throws {TuskValidationError} Once the schema is known, for a bad key or value.
    */
   write(row: Readonly<Record<string, unknown>>, time?: number): void {
-    checkRow(this.name, row);
+    checkRow(this, row);
     const encoder = this.#schema.encoder;
     if (encoder !== undefined) {
       // The clock is read only when the row leaves the time column out.
@@ -123,13 +123,21 @@ export class TableWriter {
     }
     this.#buffer.hold({ row: { ...row }, time: time ?? this.#now() });
     this.#delivery.added();
-    // Outside Workers the schema is read at once; there, a read started by a
-    // request that may end without flushing is never relied on: flush reads it.
-    if (this.#host.clock.backgroundTimers !== false && !this.#schema.loading) {
-      if (this.#host.session() !== undefined) {
-        this.schema().catch((error) => this.#delivery.failed(error));
-      }
-    }
+    this.readSchemaSoon();
+  }
+
+  /**
+   * Starts reading the schema in the background, if it is unknown and may be
+   * read now: the client is initialized, no read is under way, no backoff
+   * after a failure is waiting, and not in Workers (there a read started by a
+   * request that may end without flushing is never relied on: a flush reads
+   * it). A failure is reported and backs the next attempt off.
+   */
+  readSchemaSoon(): void {
+    if (this.#schema.encoder !== undefined || this.#schema.loading) return;
+    if (this.#host.clock.backgroundTimers === false || this.#host.session() === undefined) return;
+    if (!this.#delivery.mayTry) return;
+    this.#schema.load().catch((error) => this.#delivery.failed(error));
   }
 
   /**
@@ -229,7 +237,11 @@ export class TableWriter {
 
   /** This table's delivery figures. */
   stats(): TableStats {
-    return this.#counts.snapshot(this.#host.name, this.name, this.pending);
+    // Rows a source still holds (counter sums, early LogTape records) are
+    // pending, so they count as received too: the sum stays whole.
+    const pending = this.pending;
+    const held = pending - this.#buffer.pending;
+    return this.#counts.snapshot(this.#host.name, this.name, pending, held);
   }
 
   #runSources(): Promise<unknown> | undefined {

@@ -109,9 +109,7 @@ export class ClientCore {
     this.#session = new ClientSession(options, (e) => this.#reporter.report(e), background);
     for (const writer of this.#writers) {
       writer.invalidateSchema();
-      if (writer.pending > 0 && background()) {
-        writer.schema().catch((error) => this.#reporter.report(error));
-      }
+      if (writer.pending > 0) writer.readSchemaSoon();
     }
   }
 
@@ -193,8 +191,9 @@ export class ClientCore {
    * and the report says so.
    */
   async close(atExit = false): Promise<void> {
-    if (this.#session === undefined) return;
-    const timeoutMs = this.#session.options.closeTimeoutMs;
+    const closing = this.#session;
+    if (closing === undefined) return;
+    const timeoutMs = closing.options.closeTimeoutMs;
     // Keep a little of the time for aborting what is still in flight.
     const grace = Math.min(250, timeoutMs / 10);
     const writers = [...this.#writers];
@@ -204,21 +203,24 @@ export class ClientCore {
         .catch((e) => (why = e.message)),
       timeoutMs - grace,
     );
+    // init() ran meanwhile: the client lives on, and its rows with it.
+    if (this.#session !== closing) return;
     for (const writer of writers) writer.abort();
+    const names = writers.map((writer) => writer.name); // while the session names the database
     // Released: getClient() no longer returns it, timers find no session, and init() connects again.
     this.#session = undefined;
-    for (const writer of writers) {
+    writers.forEach((writer, i) => {
       const lastError = writer.stats().lastError ?? why;
       const rows = writer.giveUp("closed");
-      if (rows === 0) continue;
+      if (rows === 0) return;
       this.#reporter.report(
         new TuskError(
-          `Cannot deliver ${rows} rows of "${writer.name}" (client "${this.name}"): ` +
+          `Cannot deliver ${rows} rows of "${names[i]}" (client "${this.name}"): ` +
             `${atExit ? "the program ended" : "closed"} before ClickHouse accepted them` +
             (lastError === undefined ? "" : `; ${lastError}`),
         ),
       );
-    }
+    });
   }
 
   /**

@@ -86,11 +86,7 @@ export function init(options: LoggingOptions): LoggingHandle {
   const unregister = onClose(detach);
   detachCurrent = detach;
   setSink(sink);
-  // Read the schema now where the read may run in the background; in Workers
-  // the first flush reads it, inside its own request.
-  if (client.configured && client.clock.backgroundTimers !== false) {
-    writer.schema().catch((error) => client.report(error));
-  }
+  writer.readSchemaSoon();
   const stop = async () => {
     detach();
     await writer.flush().catch(() => {}); // already reported by the writer

@@ -68,7 +68,12 @@ export class RecordSink {
       const entry = this.#entry(record);
       if (this.#p.writer.encoder === undefined || this.#early.size > 0) {
         this.#early.push(entry);
-        if (this.#p.canReadSchema()) this.#early.settle().catch((e) => this.#report(e));
+        const writer = this.#p.writer;
+        // A read only when no backoff after a failed one waits (no request per record
+        // while ClickHouse is away); with the schema known, settling reads nothing.
+        if (this.#p.canReadSchema() && (writer.encoder !== undefined || writer.delivery.mayTry)) {
+          this.#early.settle().catch((e) => writer.delivery.failed(e));
+        }
       } else {
         this.#sink.record(entry);
       }

@@ -109,9 +109,7 @@ export function getClickHouseSink(options: ClickHouseSinkOptions): ClickHouseSin
     resource: otel ? resourceAttributes(app, client.env, o.resourceAttributes) : undefined,
     options: o,
   });
-  if (client.configured && client.clock.backgroundTimers !== false) {
-    writer.schema().catch((error) => client.report(error));
-  }
+  writer.readSchemaSoon();
   const drain = () => sink.flush();
   return Object.assign((record: LogTapeRecord) => sink.accept(record), {
     drain,

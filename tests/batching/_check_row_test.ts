@@ -4,7 +4,7 @@ import { checkRow } from "../../src/batching/_check_row.ts";
 
 function refusal(row: unknown): string {
   try {
-    checkRow("db.cpu", row);
+    checkRow({ name: "db.cpu" }, row);
   } catch (error) {
     assert.ok(error instanceof TypeError);
     return error.message;
@@ -36,12 +36,12 @@ Deno.test("checkRow() refuses what is not a plain record, naming the table and t
 });
 
 Deno.test("checkRow() accepts plain records, with or without a prototype", () => {
-  checkRow("db.cpu", { region: "Tokyo" });
-  checkRow("db.cpu", {});
-  checkRow("db.cpu", Object.assign(Object.create(null), { region: "Tokyo" }));
+  checkRow({ name: "db.cpu" }, { region: "Tokyo" });
+  checkRow({ name: "db.cpu" }, {});
+  checkRow({ name: "db.cpu" }, Object.assign(Object.create(null), { region: "Tokyo" }));
   // A plain object made in another realm has that realm's Object.prototype.
   const foreign = vm.runInNewContext('({ region: "Tokyo" })');
   assert.notEqual(Object.getPrototypeOf(foreign), Object.prototype);
-  checkRow("db.cpu", foreign);
-  assert.throws(() => checkRow("db.cpu", vm.runInNewContext("new Map()")), /got a Map$/);
+  checkRow({ name: "db.cpu" }, foreign);
+  assert.throws(() => checkRow({ name: "db.cpu" }, vm.runInNewContext("new Map()")), /got a Map$/);
 });

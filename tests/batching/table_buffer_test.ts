@@ -524,3 +524,17 @@ Deno.test("TableBuffer.lowestUnsettled stays exact when rows settle out of entry
     },
   );
 });
+
+Deno.test("TableBuffer: a retry batch whose oldest rows were dropped starts after them", () => {
+  const { buffer, budget, covered } = setup();
+  for (let n = 0; n < 10; n++) buffer.push(line(n));
+  const flight = buffer.takeFresh(Infinity, Infinity)!;
+  buffer.land(flight); // its request failed without an outcome: all 10 wait for a retry
+  budget.limits = { ...budget.limits, maxRows: 8 };
+  budget.rebalance(); // the 2 oldest go
+  assert.equal(buffer.lowestUnsettled, 2, "rows 0 and 1 are settled (dropped)");
+  assert.equal(covered(2), true, "a flush of rows 0..1 is done");
+  const retry = buffer.takeRetry()!;
+  assert.equal(retry.first, 2, "the retry's rows start at row 2");
+  assert.deepEqual(numbers(retry), [2, 3, 4, 5, 6, 7, 8, 9]);
+});
