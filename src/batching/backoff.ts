@@ -3,7 +3,7 @@ import { TuskClickHouseError } from "../errors.ts";
 /**
  * When to try again after failures: a delay that doubles from `baseMs` up
  * to `maxMs` with ±20 % jitter, or longer when the server asked for it
- * (`Retry-After`); `maxMs` at once for a failure that is not retryable. One per table, shared by its background retries and its
+ * (`Retry-After`). A failure that is not retryable waits `maxMs` at once. One per table, shared by its background retries and its
  * flushes, so both see the same count of failures in a row.
  *
  * @example

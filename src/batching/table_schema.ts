@@ -36,7 +36,7 @@ export class TableSchema {
     return this.#encoder;
   }
 
-  /** Whether a read is under way (one that may be shared). */
+  /** Whether a shared read is under way (never, where reads are not shared: Workers). */
   get loading(): boolean {
     return this.#loading !== undefined;
   }

@@ -10,11 +10,15 @@ import type {
 import { TuskError, TuskFlushError } from "../errors.ts";
 import { type Clock, systemClock } from "../runtime/clock.ts";
 import { ClientSession } from "./client_session.ts";
-import { type BatchingOptions, defaultBuffer, type ResolvedOptions } from "./options.ts";
+import {
+  type BatchingOptions,
+  DEFAULT_BATCHING,
+  defaultBuffer,
+  type ResolvedOptions,
+  RETRY_DELAYS,
+} from "./options.ts";
 import { Reporter } from "./reporter.ts";
 import type { TuskClient } from "./tusk_client.ts";
-
-const DEFAULT_BATCHING = { period: 60, maxRows: 10_000, maxBytes: 8 * 1024 * 1024 };
 
 /**
  * One named client: its current session (connection and server facts), the
@@ -275,8 +279,8 @@ export class ClientCore {
       maxRows: merged.maxRows,
       maxBytes: merged.maxBytes,
       maxBufferedRows: merged.maxBufferedRows,
-      retryBaseMs: 1000,
-      retryMaxMs: 60_000,
+      retryBaseMs: RETRY_DELAYS.baseMs,
+      retryMaxMs: RETRY_DELAYS.maxMs,
     };
   }
 }

@@ -7,6 +7,12 @@ import { bracketHost } from "../validation/host_problem.ts";
 import { redact } from "../validation/redact.ts";
 import { host, httpUrl, nonEmpty, port, positiveInt, seconds } from "../validation/schema_parts.ts";
 
+/** When a table's rows are sent when neither `init()` nor the table says: see `BatchingOptions`. */
+export const DEFAULT_BATCHING = { period: 60, maxRows: 10_000, maxBytes: 8 * 1024 * 1024 } as const;
+
+/** The first and the longest delay before a failed delivery is tried again, in milliseconds. */
+export const RETRY_DELAYS = { baseMs: 1000, maxMs: 60_000 } as const;
+
 /**
  * The client-wide memory cap when `init()` does not set one. A server
  * process: 64 MiB of encoded rows (about a million rows of 70 bytes, several

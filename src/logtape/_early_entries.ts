@@ -21,6 +21,8 @@ export class EarlyEntries {
   readonly #writer: TableWriter;
   readonly #release: (encoder: RowEncoder) => void;
   #entries: LogRecord[] = [];
+  /** Index of the oldest record kept: dropping the oldest is O(1), as in `HeldRows`. */
+  #head = 0;
   #settling: Promise<void> | undefined;
 
   /**
@@ -34,7 +36,7 @@ export class EarlyEntries {
 
   /** How many records wait. */
   get size(): number {
-    return this.#entries.length;
+    return this.#entries.length - this.#head;
   }
 
   /**
@@ -44,12 +46,16 @@ export class EarlyEntries {
    * @param entry The record.
    */
   push(entry: LogRecord): void {
-    if (this.#entries.length >= MAX_EARLY) {
-      this.#entries.shift();
+    if (this.size >= MAX_EARLY) {
+      this.#head++;
       this.#writer.countDropped("buffer_full", 1);
+      if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
+        this.#entries = this.#entries.slice(this.#head);
+        this.#head = 0;
+      }
     }
     this.#entries.push(entry);
-    if (this.#entries.length === 1) enlist(this.#writer, this);
+    if (this.size === 1) enlist(this.#writer, this);
   }
 
   /**
@@ -58,8 +64,9 @@ export class EarlyEntries {
    * @returns The records, oldest first.
    */
   take(): LogRecord[] {
-    const entries = this.#entries;
+    const entries = this.#head === 0 ? this.#entries : this.#entries.slice(this.#head);
     this.#entries = [];
+    this.#head = 0;
     holding.get(this.#writer)?.delete(this);
     return entries;
   }
@@ -82,7 +89,7 @@ export class EarlyEntries {
    * @throws {TuskError} When the schema cannot be read; the records keep waiting.
    */
   async load(): Promise<void> {
-    if (this.#entries.length === 0) return;
+    if (this.size === 0) return;
     this.#release(await this.#writer.schema());
   }
 }
