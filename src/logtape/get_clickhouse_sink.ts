@@ -26,8 +26,9 @@ export interface ClickHouseSink {
   drain(): Promise<void>;
   /**
    * The same as `drain()`, called by LogTape's `dispose()` and `reset()`. The
-   * sink keeps working afterwards: in a Worker, `ctx.waitUntil(dispose())`
-   * ends each request, and later requests log through the same sink.
+   * sink keeps working afterwards, but LogTape disposes of a sink only once:
+   * in a Worker, end each request with `ctx.waitUntil(drain())` (LogTape's
+   * `drain()`), or `ctx.waitUntil(tusk.flush())`.
    */
   [Symbol.asyncDispose](): Promise<void>;
 }

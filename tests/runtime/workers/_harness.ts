@@ -5,7 +5,7 @@ import * as tusk from "@tusk/clickhouse";
 import { counter } from "@tusk/clickhouse/counter";
 import * as logging from "@tusk/clickhouse/logging";
 import { getClickHouseSink } from "@tusk/clickhouse/logtape";
-import { configure, dispose, getLogger, getTextFormatter, type LogRecord } from "@logtape/logtape";
+import { configure, drain, getLogger, getTextFormatter, type LogRecord } from "@logtape/logtape";
 
 // Made at the top of the module, where Workers forbid timers, random values and abort
 // controllers: if making them did any of that, the Worker would not start at all.
@@ -174,7 +174,9 @@ async function logtapeRoute(url: URL, env: Env, ctx: ExecutionContext): Promise<
     format: ({ message }) => message,
   });
   const messages = logtapeSeen.map((record) => text(record).replace(/\n$/, ""));
-  ctx.waitUntil(dispose());
+  // drain(), not dispose(): LogTape disposes of a sink once, so a later request's dispose() would
+  // no longer reach it.
+  ctx.waitUntil(drain());
   return json({ messages });
 }
 

@@ -49,12 +49,14 @@ for (const engine of engines) {
       await dropDatabase(engine, db);
     });
 
-    test("records become rows; ctx.waitUntil(dispose()) delivers them, schema known or not", async () => {
+    test("records become rows; ctx.waitUntil(drain()) delivers them, schema known or not", async () => {
       const answers = [];
       for (const tag of ["first", "second"]) {
         const res = await worker.mf.dispatchFetch(`http://worker/__logtape?tag=${tag}`);
         assert.equal(res.status, 200);
         answers.push(await res.json());
+        // Each request's own drain() delivers its rows: the second starts once the first's arrived.
+        await waitForRows(engine, `${db}.logtape`, 3 * answers.length);
       }
       const rows = await waitForRows(engine, `${db}.logtape`, 6);
       assert.equal(rows.length, 6, JSON.stringify(rows));
