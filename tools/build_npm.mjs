@@ -7,7 +7,7 @@
 //
 //   node tools/build_npm.mjs          # dist/ (git-ignored)
 //   npm pack ./dist                   # tusk-clickhouse-<version>.tgz, installable with npm install
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -73,6 +73,8 @@ function manifest(exportPaths, fields) {
     main: "./mod.js",
     types: "./mod.d.ts",
     exports,
+    // The command line (`./cli`), as `npx tusk status ...`.
+    ...(exportPaths.includes("./cli") ? { bin: { tusk: "./cli.js" } } : {}),
     files: ["*.js", "*.d.ts", "_chunks/", "_types/"],
     ...fields,
   };
@@ -111,6 +113,8 @@ export async function buildNpm({ quiet = false, outdir = join(root, "dist") } = 
   });
   const bundled = Date.now();
   const declarations = emitDeclarations(root, outdir, entries);
+  const cli = join(outdir, "cli.js");
+  if (existsSync(cli)) writeFileSync(cli, "#!/usr/bin/env node\n" + readFileSync(cli, "utf8"));
   const exportPaths = Object.keys(denoJson.exports);
   writeFileSync(
     join(outdir, "package.json"),

@@ -7,7 +7,13 @@ import { type FlushLimits, TableDelivery } from "./table_delivery.ts";
 import { TableSchema } from "./table_schema.ts";
 import { TableSender } from "./table_sender.ts";
 import type { TableStats } from "./table_stats.ts";
-import type { BatchLimits, WriterHost, WriterOptions, WriterTable } from "./writer_host.ts";
+import type {
+  BatchLimits,
+  SchemaPreparation,
+  WriterHost,
+  WriterOptions,
+  WriterTable,
+} from "./writer_host.ts";
 
 export type { FlushLimits } from "./table_delivery.ts";
 
@@ -29,6 +35,7 @@ export class TableWriter {
   readonly #delivery: TableDelivery;
   readonly #sources: Array<() => void | Promise<void>> = [];
   readonly #pendingCounts: Array<() => number> = [];
+  #prepare: SchemaPreparation | undefined;
   /** The write's time, for rows that leave the time column out (made once, not per write). */
   readonly #now = (): number => this.#host.clock.now();
 
@@ -58,7 +65,7 @@ export class TableWriter {
     host.budget.join(buffer);
     const background = () => host.clock.backgroundTimers !== false;
     const schema = this.#schema = new TableSchema(
-      () => readEncoder(host.session, table, host.name),
+      () => readEncoder(host.session, table, host.name, this.#prepare),
       (encoder) => buffer.release(({ row, time }) => encoder.encode(row, time)),
       background,
     );
@@ -192,6 +199,16 @@ export class TableWriter {
    */
   schema(): Promise<RowEncoder> {
     return this.#schema.load();
+  }
+
+  /**
+   * Sets the step run before each read of the columns (`createTable` makes
+   * the table there), replacing the one set before.
+   *
+   * @param step The step, or `undefined` for none.
+   */
+  prepareSchema(step: SchemaPreparation | undefined): void {
+    this.#prepare = step;
   }
 
   /** Forgets the schema, so the next flush reads it again. */

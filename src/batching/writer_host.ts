@@ -71,3 +71,14 @@ export interface WriterTable {
   /** The column to fill with the write's time, if named. */
   readonly timeColumn: string | undefined;
 }
+
+/**
+ * A step run before each read of a table's columns, with the session, the
+ * database and the table's name (`createTable` makes the table here). A
+ * rejection fails the read: reported, its rows kept, tried again later.
+ */
+export type SchemaPreparation = (
+  session: ClientSession,
+  database: string,
+  table: string,
+) => Promise<void>;

@@ -90,6 +90,16 @@ export class ClientSession {
   }
 
   /**
+   * The server's `version()`, asked once per session (with the settings).
+   *
+   * @throws {TuskClickHouseError} When the server cannot be asked.
+   */
+  async serverVersion(): Promise<string> {
+    const info = this.#info ?? await this.#serverInfo(this.options.clickhouseSettings);
+    return info.version;
+  }
+
+  /**
    * Env-tag values for `String` columns rows leave out.
    *
    * @param columns The table's `String` columns.

@@ -11,7 +11,12 @@ const Batching = v.strictObject({
   max_buffered_rows: v.optional(count),
 });
 
-const TableKeys = { database: v.optional(name), table: name, batching: v.optional(Batching) };
+const TableKeys = {
+  database: v.optional(name),
+  table: name,
+  batching: v.optional(Batching),
+  create_table: v.optional(v.boolean()),
+};
 
 const Heartbeat = v.strictObject({
   ...TableKeys,

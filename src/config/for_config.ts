@@ -1,16 +1,11 @@
-import * as v from "valibot";
 import { setAppName } from "../client/registry.ts";
 import type { InitOptions } from "../client/options.ts";
 import type { TuskClient } from "../client/tusk_client.ts";
 import * as heartbeat from "../heartbeat/mod.ts";
 import { init } from "../init.ts";
 import * as logging from "../logging/mod.ts";
-import { readEnv } from "../runtime/env.ts";
-import { TuskConfigError } from "./config_error.ts";
-import { type ConfigBatching, ConfigSchema, type TuskConfig } from "./config_schema.ts";
-import { type ConfigProblem, configProblems } from "../validation/format_issues.ts";
-import { redact } from "../validation/redact.ts";
-import { interpolate } from "./interpolate.ts";
+import type { ConfigBatching, TuskConfig } from "./config_schema.ts";
+import { parseConfig } from "./parse_config.ts";
 
 /** Options of {@linkcode forConfig}, {@linkcode forYaml} and `forYamlFile`. */
 export interface ConfigOptions {
@@ -67,37 +62,7 @@ let current: TuskSetup | undefined;
  * ```
  */
 export function forConfig(config: unknown, options: ConfigOptions = {}): TuskSetup {
-  const source = options.source ?? "config";
-  const problems: ConfigProblem[] = [];
-  const secrets = new Map<string, string>();
-  const lookup = (name: string) => readEnv(name, options.env);
-  const expanded = interpolate(config ?? {}, lookup, { problems, secrets });
-  const result = v.safeParse(ConfigSchema, expanded);
-  if (!result.success) {
-    // A key whose ${VAR} is unset is reported once, as that: the placeholder
-    // left in its place is not checked again.
-    const unset = new Set(problems.map((p) => p.path));
-    problems.push(
-      ...configProblems(result.issues).filter((p) =>
-        p.message === "unknown key" || !unset.has(p.path)
-      ),
-    );
-  }
-  if (result.success && (result.output.heartbeat || result.output.logging) && !result.output.app) {
-    if (lookup("app") === undefined && lookup("APP") === undefined) {
-      problems.push({
-        path: "app",
-        message: "missing: heartbeat and logging need an app name (or APP in the environment)",
-      });
-    }
-  }
-  if (problems.length > 0 || !result.success) {
-    // A password misplaced under another key, or read from ${CH_PASSWORD}
-    // into one, is never shown.
-    const shown = problems.map((p) => ({ ...p, message: redact(p.message, secrets) }));
-    throw new TuskConfigError(source, shown);
-  }
-  return start(result.output, options);
+  return start(parseConfig(config, options), options);
 }
 
 function start(config: TuskConfig, options: ConfigOptions): TuskSetup {
@@ -125,6 +90,7 @@ function start(config: TuskConfig, options: ConfigOptions): TuskSetup {
         ...(h.timeout === undefined ? {} : { timeout: h.timeout }),
         ...(h.columns === undefined ? {} : { columns: h.columns }),
         ...(h.batching === undefined ? {} : { batching: batching(h.batching) }),
+        ...(h.create_table === undefined ? {} : { createTable: h.create_table }),
       });
     }
     if (config.logging) {
@@ -138,6 +104,7 @@ function start(config: TuskConfig, options: ConfigOptions): TuskSetup {
         ...(l.console === undefined ? {} : { console: l.console }),
         ...(l.columns === undefined ? {} : { columns: l.columns }),
         ...(l.batching === undefined ? {} : { batching: batching(l.batching) }),
+        ...(l.create_table === undefined ? {} : { createTable: l.create_table }),
       });
     }
   } catch (error) {

@@ -1,6 +1,5 @@
-import { parse, YAMLParseError } from "yaml";
-import { TuskConfigError } from "./config_error.ts";
 import { type ConfigOptions, forConfig, type TuskSetup } from "./for_config.ts";
+import { parseYamlDocument } from "./parse_config.ts";
 
 /**
  * Starts Tusk from YAML text, in any runtime (Workers included): parses it,
@@ -32,32 +31,7 @@ import { type ConfigOptions, forConfig, type TuskSetup } from "./for_config.ts";
  */
 export function forYaml(text: string, options: ConfigOptions = {}): TuskSetup {
   const source = options.source ?? "config";
-  let config: unknown;
-  try {
-    config = parse(text, { prettyErrors: true });
-  } catch (error) {
-    if (!(error instanceof YAMLParseError)) throw error;
-    const at = error.linePos?.[0];
-    const where = at ? `line ${at.line}, column ${at.col}: ` : "";
-    throw new TuskConfigError(source, [{
-      path: "",
-      message: `${where}YAML syntax error: ${firstLine(error.message)}`,
-    }]);
-  }
-  if (config === null || config === undefined) {
-    // An empty file, or one of comments only: most likely the wrong file.
-    throw new TuskConfigError(source, [{
-      path: "",
-      message: "holds no configuration (the YAML is empty or only comments)",
-    }]);
-  }
-  if (typeof config !== "object" || Array.isArray(config)) {
-    throw new TuskConfigError(source, [{
-      path: "",
-      message: "expected a mapping of keys at the top level",
-    }]);
-  }
-  return forConfig(config, { ...options, source });
+  return forConfig(parseYamlDocument(text, source), { ...options, source });
 }
 
 /**
@@ -89,8 +63,4 @@ async function readText(path: string): Promise<string> {
   // Bun and Node: loaded only here, so the module stays importable in Workers.
   const fs = await import("node:fs/promises");
   return await fs.readFile(path, "utf8");
-}
-
-function firstLine(message: string): string {
-  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
 }

@@ -4,8 +4,18 @@ import { type BatchingOptions, parseBatching } from "../client/options.ts";
 import { formatIssues } from "../validation/format_issues.ts";
 import { nonEmpty } from "../validation/schema_parts.ts";
 import { Table } from "../table.ts";
+import type { CounterTableOptions } from "./counter_options.ts";
 
 const name = nonEmpty;
+
+const CreateTableSchema = v.strictObject({
+  columns: v.pipe(
+    v.record(name, name),
+    v.check((columns) => Object.keys(columns).length > 0, "must name at least one tag column"),
+  ),
+  bucket: v.optional(v.picklist(["minute", "hour", "day"])),
+  ttlDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
+});
 
 const CounterSchema = v.strictObject({
   table: v.union([name, v.instance(Table)]),
@@ -14,6 +24,7 @@ const CounterSchema = v.strictObject({
   clientName: v.optional(name),
   batching: v.optional(v.unknown()),
   maxTagSets: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1))),
+  createTable: v.optional(CreateTableSchema),
 });
 
 /** Summing 15 s of counts into one row per tag set, as the original did. */
@@ -30,6 +41,7 @@ export interface ResolvedCounter {
   clientName: string;
   batching: BatchingOptions | undefined;
   maxTagSets: number;
+  createTable: CounterTableOptions | undefined;
 }
 
 /**
@@ -60,5 +72,6 @@ export function resolveCounter(options: unknown): ResolvedCounter {
       ? undefined
       : parseBatching(o.batching, `counter "${table}": option "batching"`),
     maxTagSets: o.maxTagSets ?? DEFAULT_MAX_TAG_SETS,
+    createTable: o.createTable,
   };
 }

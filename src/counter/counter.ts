@@ -7,6 +7,7 @@ import type { TimerHandle } from "../runtime/clock.ts";
 import { repeat } from "../runtime/repeat.ts";
 import type { RowEncoder } from "../schema/row_encoder.ts";
 import type { Table } from "../table.ts";
+import { tableCreator } from "../tables/table_creator.ts";
 import { type CountColumn, findCountColumn } from "./_count_column.ts";
 import { resolveCounter } from "./_options.ts";
 import type { CounterOptions } from "./counter_options.ts";
@@ -63,6 +64,16 @@ export class Counter {
     this.#maxTagSets = options.maxTagSets;
     this.#core = clientSlot(options.clientName);
     this.#writer = this.#core.writer(options.table, options.batching);
+    if (options.createTable !== undefined) {
+      this.#writer.prepareSchema(tableCreator({
+        kind: "counters",
+        table: options.table,
+        tags: options.createTable.columns,
+        countColumn: options.countColumn,
+        bucket: options.createTable.bucket,
+        ttlDays: options.createTable.ttlDays,
+      }));
+    }
     this.#writer.addSource(() => this.#emit());
     this.#writer.addPending(() => this.#sums.size);
     // Read the schema now, so that count() can check tags before the first

@@ -29,4 +29,29 @@ export interface CounterOptions {
    * @default {100000}
    */
   maxTagSets?: number;
+  /**
+   * Create the table (and its database) if missing, before the first row,
+   * with the layout of `countersTableDdl` for the connected server: these tag
+   * columns, the time column (the `Table`'s `timeColumn`, else `datetime`)
+   * and `countColumn` (else `count`). An existing table is never altered: one
+   * that lacks a column fails with an error naming the `ALTER TABLE` to run,
+   * and the sums are kept.
+   */
+  createTable?: CounterTableOptions;
+}
+
+/** `createTable` of {@linkcode CounterOptions}. */
+export interface CounterTableOptions {
+  /** The tag columns, in key order, with their types: `{ resource_id: "String" }`. */
+  columns: Record<string, string>;
+  /**
+   * The bucket rows are summed into, after the tags in the sort key.
+   * @default {"hour"}
+   */
+  bucket?: "minute" | "hour" | "day";
+  /**
+   * Days rows are kept; `0` for no TTL.
+   * @default {0}
+   */
+  ttlDays?: number;
 }

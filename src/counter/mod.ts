@@ -20,7 +20,7 @@
  */
 
 export { Counter, counter } from "./counter.ts";
-export type { CounterOptions } from "./counter_options.ts";
+export type { CounterOptions, CounterTableOptions } from "./counter_options.ts";
 export type { Tags } from "./_tag_key.ts";
 export type { BatchingOptions } from "../client/options.ts";
 export type { Table } from "../table.ts";

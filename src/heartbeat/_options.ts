@@ -15,6 +15,11 @@ const ColumnsSchema = v.strictObject({
   expiry: v.optional(v.nullable(name)),
 });
 
+const CreateTableSchema = v.union([
+  v.boolean(),
+  v.strictObject({ ttlDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))) }),
+]);
+
 const InitSchema = v.strictObject({
   table: v.union([name, v.instance(Table)]),
   appName: v.optional(name),
@@ -23,6 +28,7 @@ const InitSchema = v.strictObject({
   clientName: v.optional(name),
   columns: v.optional(ColumnsSchema),
   batching: v.optional(v.unknown()),
+  createTable: v.optional(CreateTableSchema),
 });
 
 const BeatSchema = v.strictObject({
@@ -52,6 +58,8 @@ export interface ResolvedInit {
   clientName: string;
   columns: HeartbeatColumns;
   batching: BatchingOptions;
+  /** `createTable`: `undefined` when off, else the retention (`undefined`: the default). */
+  createTable: { ttlDays?: number } | undefined;
 }
 
 /** Heartbeats are small and should arrive promptly: 5 s, as the original. */
@@ -88,6 +96,11 @@ export function resolveInit(options: unknown): ResolvedInit {
       expiry: o.columns?.expiry === undefined ? "expiry" : o.columns.expiry,
     },
     batching: { period: DEFAULT_HEARTBEAT_BATCHING_PERIOD, ...batching },
+    createTable: o.createTable === true
+      ? {}
+      : o.createTable === false || o.createTable === undefined
+      ? undefined
+      : o.createTable,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { BatchingOptions } from "../client/options.ts";
 import { clientSlot, requireAppName } from "../client/registry.ts";
 import type { Table } from "../table.ts";
+import { tableCreator } from "../tables/table_creator.ts";
 import { Heartbeat } from "./_heartbeat.ts";
 import { DEFAULT_HEARTBEAT_BATCHING_PERIOD, resolveInit } from "./_options.ts";
 
@@ -59,6 +60,15 @@ export interface HeartbeatInitOptions {
    * @default {{ period: 5 }}
    */
   batching?: BatchingOptions;
+  /**
+   * Create the table (and its database) if missing, before the first beat,
+   * with the layout of `heartbeatsTableDdl` for the connected server (these
+   * `columns`; `{ ttlDays }` for a retention other than 28 days). An existing
+   * table is never altered: one that lacks a column heartbeats write fails
+   * with an error naming the `ALTER TABLE` to run, and the beats are kept.
+   * @default {false}
+   */
+  createTable?: boolean | { ttlDays?: number };
 }
 
 /** A running heartbeat, returned by {@linkcode init}. */
@@ -109,10 +119,19 @@ export function init(options: HeartbeatInitOptions): HeartbeatHandle {
   const o = resolveInit(options);
   const client = clientSlot(o.clientName);
   const app = o.appName ?? requireAppName(client.env, "heartbeat.init()");
+  // High priority: a full client buffer drops other tables' rows before a beat.
+  const writer = client.writer(o.table, o.batching, { priority: "high" });
+  if (o.createTable !== undefined) {
+    writer.prepareSchema(tableCreator({
+      kind: "heartbeats",
+      table: o.table,
+      columns: o.columns,
+      ttlDays: o.createTable.ttlDays,
+    }));
+  }
   const heartbeat = Heartbeat.start({
     client,
-    // High priority: a full client buffer drops other tables' rows before a beat.
-    writer: client.writer(o.table, o.batching, { priority: "high" }),
+    writer,
     app,
     columns: o.columns,
     periodMs: o.periodMs,

@@ -1,5 +1,6 @@
 import { clientSlot, requireAppName } from "../client/registry.ts";
 import { onClose } from "../lifecycle.ts";
+import { tableCreator } from "../tables/table_creator.ts";
 import { resourceAttributes } from "./_resource_attributes.ts";
 import { interceptConsole } from "./console_adapter.ts";
 import { LogSink } from "./log_sink.ts";
@@ -60,6 +61,14 @@ export function init(options: LoggingOptions): LoggingHandle {
     ? ""
     : o.appName ?? requireAppName(client.env, "logging.init()");
   const writer = client.writer(o.table, o.batching);
+  if (o.createTable !== undefined) {
+    writer.prepareSchema(tableCreator({
+      kind: "logs",
+      table: o.table,
+      columns: o.columns,
+      ttlDays: o.createTable.ttlDays,
+    }));
+  }
   detachCurrent?.();
   const sink = new LogSink({
     writer,

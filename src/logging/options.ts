@@ -59,6 +59,16 @@ export interface LoggingOptions {
   clientName?: string;
   /** Batching for the log table (the first writer of a table sets it). */
   batching?: BatchingOptions;
+  /**
+   * Create the table (and its database) if missing, before the first row,
+   * with the layout of `logsTableDdl` for the connected server (these
+   * `columns`; `{ ttlDays }` for a retention other than 7 days). An existing
+   * table is never altered: one that lacks a column logging writes fails with
+   * an error naming the `ALTER TABLE` to run, and the rows are kept.
+   * `"tusk"` layout only.
+   * @default {false}
+   */
+  createTable?: boolean | { ttlDays?: number };
 }
 
 /** The options with defaults applied. */
@@ -73,6 +83,8 @@ export interface ResolvedLoggingOptions {
   contextColumns: Record<string, string>;
   clientName: string;
   batching: BatchingOptions | undefined;
+  /** `createTable`: `undefined` when off, else the retention (`undefined`: the default). */
+  createTable: { ttlDays?: number } | undefined;
 }
 
 /** The log table's column names when `columns` leaves them out. */
@@ -100,6 +112,11 @@ export const LogColumnsSchema = v.strictObject({
   stacktrace: column,
 });
 
+const CreateTableSchema = v.union([
+  v.boolean(),
+  v.strictObject({ ttlDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))) }),
+]);
+
 const Schema = v.strictObject({
   table: v.union([name, v.instance(Table)]),
   appName: v.optional(name),
@@ -111,6 +128,7 @@ const Schema = v.strictObject({
   contextColumns: v.optional(v.record(v.string(), name)),
   clientName: v.optional(name),
   batching: v.optional(v.unknown()),
+  createTable: v.optional(CreateTableSchema),
 });
 
 /**
@@ -139,6 +157,11 @@ export function resolveLoggingOptions(options: unknown): ResolvedLoggingOptions 
       'Cannot start logging: option "resourceAttributes" is for layout "otel"',
     );
   }
+  if (layout === "otel" && o.createTable !== undefined && o.createTable !== false) {
+    throw new TypeError(
+      'Cannot start logging: option "createTable" is for layout "tusk"; create the otel_logs table with otelLogsTableDdl()',
+    );
+  }
   const table = tableFor(o.table, layout);
   const columns = { ...DEFAULT_COLUMNS };
   for (const [role, value] of Object.entries(o.columns ?? {})) {
@@ -157,6 +180,11 @@ export function resolveLoggingOptions(options: unknown): ResolvedLoggingOptions 
     batching: o.batching === undefined
       ? undefined
       : parseBatching(o.batching, `logging table "${table}": option "batching"`),
+    createTable: o.createTable === true
+      ? {}
+      : o.createTable === false || o.createTable === undefined
+      ? undefined
+      : o.createTable,
   };
 }
 

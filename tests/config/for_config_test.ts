@@ -190,3 +190,26 @@ Deno.test("forYaml() passes logging.layout to logging.init(), and names a layout
     await tusk.close();
   }
 });
+
+Deno.test("forYaml() takes heartbeat.create_table and logging.create_table as booleans", async () => {
+  assert.equal(
+    problemsOf(() =>
+      tuskYaml.forYaml("app: a\nheartbeat:\n  table: hb\n  create_table: maybe", {
+        source: "t.yml",
+        env: {},
+      })
+    ),
+    't.yml: heartbeat.create_table: expected a boolean, got "maybe"',
+  );
+  const setup = tuskYaml.forYaml(
+    [
+      "url: http://ch.invalid:8123",
+      "app: my_app",
+      "heartbeat:\n  table: hb\n  create_table: true",
+      "logging:\n  table: logs\n  create_table: false\n  console: false",
+    ].join("\n"),
+    { source: "t.yml", env: {}, init: { fetch: new FakeClickHouse([]).fetch, onError: () => {} } },
+  );
+  await setup.stop();
+  await tusk.close();
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tusk from "../../mod.ts";
-import { counter } from "../../src/counter/mod.ts";
+import { counter, type CounterOptions } from "../../src/counter/mod.ts";
 import { uniqueClient } from "../_helpers/for_each_engine.ts";
 import { FakeQuotaTable } from "./_fake_clickhouse.ts";
 
@@ -234,4 +234,31 @@ Deno.test("counter() names each bad option", () => {
   assert.throws(() => counter({ table: "t", maxTagSets: 1.5 }), /option "maxTagSets"/);
   assert.throws(() => counter({ table: "t", colour: 1 } as never), /option "colour": unknown key/);
   assert.throws(() => counter({ table: "a.b.c" }), TypeError);
+});
+
+Deno.test("counter() takes createTable as { columns, bucket?, ttlDays? } with at least one tag column", () => {
+  const bad: unknown[] = [
+    true,
+    {},
+    { columns: {} },
+    { columns: { resource_id: "" } },
+    { columns: { resource_id: "String" }, bucket: "week" },
+    { columns: { resource_id: "String" }, ttlDays: -1 },
+    { columns: { resource_id: "String" }, typo: 1 },
+  ];
+  for (const createTable of bad) {
+    assert.throws(
+      () => counter({ table: "download.quota_usage", createTable } as unknown as CounterOptions),
+      (e: unknown) =>
+        e instanceof TypeError && /^Cannot create a counter: .*createTable/.test(e.message),
+      JSON.stringify(createTable),
+    );
+  }
+  const { clientName } = setup();
+  const quota = counter({
+    table: "download.quota_usage",
+    clientName,
+    createTable: { columns: { resource_id: "String" }, bucket: "day", ttlDays: 30 },
+  });
+  assert.equal(quota.table.tableName, "quota_usage");
 });

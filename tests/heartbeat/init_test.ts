@@ -254,3 +254,21 @@ Deno.test("heartbeat.init() rejects bad options with a TypeError naming them", (
     );
   }
 });
+
+Deno.test("heartbeat.init() takes createTable as a boolean or { ttlDays }, and nothing else", async () => {
+  for (const createTable of ["yes", 1, { ttlDays: -1 }, { ttlDays: 1.5 }, { ttl: 3 }]) {
+    assert.throws(
+      () =>
+        heartbeat.init({ table: "a.b", createTable } as unknown as heartbeat.HeartbeatInitOptions),
+      (e: unknown) =>
+        e instanceof TypeError &&
+        /^Cannot start heartbeat\.init\(\): .*createTable/.test(e.message),
+      JSON.stringify(createTable),
+    );
+  }
+  const { clientName } = setup();
+  for (const createTable of [true, false, { ttlDays: 0 }, {}]) {
+    await heartbeat.init({ table: "a.b", appName: "a", clientName, createTable }).stop();
+  }
+  await tusk.close();
+});

@@ -1,0 +1,185 @@
+// The command line as operators run it: `deno run -A src/cli/mod.ts status ...` in a child
+// process, against each engine, with beat rows written directly with past times.
+import assert from "node:assert/strict";
+import { freshDatabase, sql, type TestEngine } from "../_helpers/engines.ts";
+import { forEachEngine } from "../_helpers/for_each_engine.ts";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--no-check", "src/cli/mod.ts", ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1", ...env },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code, stdout: text(stdout), stderr: text(stderr) };
+}
+
+function connection(engine: TestEngine): Record<string, string> {
+  return {
+    CLICKHOUSE_URL: engine.url,
+    CLICKHOUSE_USER: engine.user,
+    CLICKHOUSE_PASSWORD: engine.password,
+  };
+}
+
+async function tables(engine: TestEngine): Promise<string> {
+  const db = await freshDatabase(engine, "cli");
+  const time = engine.modern ? "DateTime64(3)" : "DateTime";
+  await sql(
+    engine,
+    `CREATE TABLE ${db}.heartbeats (app String, datetime ${time}, task String,` +
+      ` sequence UInt32, expiry ${time}) ENGINE = MergeTree() ORDER BY (app, datetime, task, sequence)`,
+  );
+  await sql(
+    engine,
+    `CREATE TABLE ${db}.logs (app String, datetime ${time}, level Int8, message String)` +
+      " ENGINE = MergeTree() ORDER BY (app, datetime)",
+  );
+  return db;
+}
+
+// Beats `ago` seconds before the server's now, each expiring `period + 5` seconds after it.
+async function beats(
+  engine: TestEngine,
+  db: string,
+  rows: Array<[app: string, task: string, sequence: number, ago: number]>,
+  period = 30,
+): Promise<void> {
+  const values = rows.map(([app, task, sequence, ago]) =>
+    `('${app}', now() - ${ago}, '${task}', ${sequence}, now() - ${ago} + ${period + 5})`
+  );
+  await sql(engine, `INSERT INTO ${db}.heartbeats VALUES ${values.join(", ")}`);
+}
+
+forEachEngine("cli status: an app whose beats stopped is OVERDUE and exits 1", async (engine) => {
+  const db = await tables(engine);
+  // "stopped" beat every 30 s until 40 s ago: its last beat expired 5 s ago, within one expiry.
+  await beats(engine, db, [["alive", "main", 0, 20], ["stopped", "main", 4, 160], [
+    "stopped",
+    "main",
+    5,
+    40,
+  ]]);
+  const run = await cli(["status", "--heartbeats", `${db}.heartbeats`], connection(engine));
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stdout, /stopped\s+main\s+.*OVERDUE for \d+s/);
+  assert.match(run.stdout, /alive\s+main\s+.*ok, \d+s left/);
+  assert.match(run.stdout, /1 of 2 tasks OVERDUE/);
+  assert.ok(!run.stdout.includes("\x1b["), "no colours when stdout is not a terminal");
+});
+
+forEachEngine(
+  "cli status: all beating exits 0; --json parses, with gaps and errors",
+  async (engine) => {
+    const db = await tables(engine);
+    await beats(engine, db, [["my_app", "main", 0, 100], ["my_app", "main", 3, 10], [
+      "my_app",
+      "scan_disk",
+      0,
+      5,
+    ]]);
+    await sql(
+      engine,
+      `INSERT INTO ${db}.logs VALUES ('my_app', now() - 60, 2, 'Oh no!'),` +
+        ` ('my_app', now() - 30, 1, 'Disk full'), ('my_app', now() - 20, 4, 'fine'),` +
+        ` ('my_app', now() - 7200, 2, 'long ago')`,
+    );
+    const flags = ["--heartbeats", `${db}.heartbeats`, "--logs", `${db}.logs`];
+    const table = await cli(["status", ...flags], connection(engine));
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /all 2 tasks beating/);
+    assert.match(table.stdout, /my_app\s+main\s+0 -> 3\s+2/);
+    assert.match(table.stdout, /my_app\s+2\s+\S+ \S+\s+Disk full/);
+
+    const json = await cli(["status", ...flags, "--json"], connection(engine));
+    assert.equal(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout);
+    assert.equal(report.ok, true);
+    assert.deepEqual(report.heartbeats.tasks.map((t: { task: string }) => t.task), [
+      "main",
+      "scan_disk",
+    ]);
+    assert.deepEqual(report.heartbeats.gaps, [
+      { app: "my_app", task: "main", lastBeforeGap: 0, firstAfterGap: 3, missing: 2 },
+    ]);
+    assert.equal(report.logs.apps[0].count, 2);
+    assert.equal(report.logs.apps[0].newestMessage, "Disk full");
+  },
+);
+
+forEachEngine("cli status --config reads the tables and connection from YAML", async (engine) => {
+  const db = await tables(engine);
+  await beats(engine, db, [["my_app", "main", 0, 600]]);
+  const file = await Deno.makeTempFile({ suffix: ".yml" });
+  try {
+    await Deno.writeTextFile(
+      file,
+      `app: my_app\nurl: '${engine.url}'\nuser: '${engine.user}'\npassword: '\${PW}'\n` +
+        `heartbeat:\n  database: ${db}\n  table: heartbeats\nlogging:\n  database: ${db}\n  table: logs\n`,
+    );
+    const run = await cli(["status", "--config", file, "--json"], { PW: engine.password });
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.equal(report.overdue, 1);
+    assert.deepEqual(report.logs.apps, []);
+  } finally {
+    await Deno.remove(file);
+  }
+});
+
+forEachEngine("cli status: a missing table exits 2 with one line", async (engine) => {
+  const run = await cli(["status", "--heartbeats", "nowhere.heartbeats"], connection(engine));
+  assert.equal(run.code, 2);
+  assert.equal(run.stdout, "");
+  assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
+  assert.match(run.stderr, /"nowhere\.heartbeats".*does not exist.*check the table names/);
+});
+
+Deno.test("cli status: bad usage exits 2 with one line saying what to do", async (t) => {
+  for (
+    const [args, pattern] of [
+      [["status", "--bogus"], /Unknown option "--bogus".*status --help/],
+      [["status", "--url"], /"--url" needs a value/],
+      [["status", "--url", "http://localhost:8123"], /no table given: pass --config/],
+      [["frobnicate"], /Unknown command "frobnicate"/],
+      [["status", "--config", "/nonexistent.yml"], /Cannot read config "\/nonexistent.yml"/],
+    ] as const
+  ) {
+    await t.step(args.join(" "), async () => {
+      const run = await cli([...args]);
+      assert.equal(run.code, 2);
+      assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
+      assert.match(run.stderr, pattern);
+    });
+  }
+});
+
+Deno.test("cli status: an unreachable server exits 2 with one line", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close(); // nothing listens there now
+  const run = await cli(["status", "--url", `http://127.0.0.1:${port}`, "--heartbeats", "a.b"]);
+  assert.equal(run.code, 2);
+  assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
+  assert.match(run.stderr, /Cannot reach ClickHouse.*check that ClickHouse runs there/);
+});
+
+Deno.test("cli --help and status --help print usage and exit 0", async () => {
+  const main = await cli(["--help"]);
+  assert.equal(main.code, 0);
+  assert.match(main.stdout, /Commands:\n\s+status/);
+  const status = await cli(["status", "--help"]);
+  assert.equal(status.code, 0);
+  assert.match(status.stdout, /Exit code: 0 all beating, 1 some app or task OVERDUE, 2/);
+});
