@@ -96,12 +96,20 @@ describe("npm package: npm pack, npm install <tarball>, tsc --strict, node", () 
   });
 
   test("the core entry points load in Node without LogTape", async () => {
-    const core = exportPaths.filter((p) => p !== "./logtape");
+    // ./cli is a program (it runs when imported): its bin is checked below.
+    const core = exportPaths.filter((p) => p !== "./logtape" && p !== "./cli");
     const imports = core.map((p) => `await import("@tusk/clickhouse${p.slice(1)}");`).join(" ");
     const r = await runCommand(process.execPath, ["--input-type=module", "-e", imports], {
       cwd: consumer.dir,
     });
     assert.equal(r.code, 0, r.stderr);
+  });
+
+  test("the tusk bin runs the command line", { skip: !exportPaths.includes("./cli") }, async () => {
+    const bin = join(consumer.dir, "node_modules", ".bin", "tusk");
+    const r = await runCommand(bin, ["status", "--help"], { cwd: consumer.dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /status/);
   });
 
   test("./logtape loads once the application installs LogTape", { skip: !hasLogtape }, async () => {
