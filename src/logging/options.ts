@@ -162,11 +162,8 @@ export function resolveLoggingOptions(options: unknown): ResolvedLoggingOptions 
       'Cannot start logging: option "createTable" is for layout "tusk"; create the otel_logs table with otelLogsTableDdl()',
     );
   }
-  const table = tableFor(o.table, layout);
-  const columns = { ...DEFAULT_COLUMNS };
-  for (const [role, value] of Object.entries(o.columns ?? {})) {
-    if (value !== undefined) columns[role as keyof LogColumns] = value;
-  }
+  const table = logTableFor(o.table, layout);
+  const columns = logColumns(o.columns);
   return {
     table,
     appName: o.appName,
@@ -188,8 +185,31 @@ export function resolveLoggingOptions(options: unknown): ResolvedLoggingOptions 
   };
 }
 
-// The otel layout's time is `Timestamp`, whatever other time columns the table has.
-function tableFor(table: string | Table, layout: LogLayout): Table {
+/**
+ * The default log columns with the renames (or `null`s) given applied.
+ *
+ * @param given The `columns` option.
+ * @returns Every role's column.
+ */
+export function logColumns(
+  given: Partial<Record<keyof LogColumns, string | null>> | undefined,
+): LogColumns {
+  const columns: LogColumns = { ...DEFAULT_COLUMNS };
+  for (const [role, value] of Object.entries(given ?? {})) {
+    if (value !== undefined) columns[role as keyof LogColumns] = value;
+  }
+  return columns;
+}
+
+/**
+ * The log table as a `Table`: the otel layout's time is `Timestamp`,
+ * whatever other time columns the table has.
+ *
+ * @param table The table as given.
+ * @param layout The layout.
+ * @returns The table.
+ */
+export function logTableFor(table: string | Table, layout: LogLayout): Table {
   const parsed = typeof table === "string" ? Table.fromString(table) : table;
   if (layout !== "otel" || parsed.timeColumn !== undefined) return parsed;
   return new Table({

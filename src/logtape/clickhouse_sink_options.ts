@@ -2,7 +2,7 @@ import type { LogTapeLevel } from "./logtape_record.ts";
 import * as v from "valibot";
 import { type BatchingOptions, parseBatching } from "../client/options.ts";
 import type { LogColumns, LogLayout } from "../logging/log_sink.ts";
-import { DEFAULT_COLUMNS, LogColumnsSchema } from "../logging/options.ts";
+import { logColumns, LogColumnsSchema, logTableFor } from "../logging/options.ts";
 import { Table } from "../table.ts";
 import { formatIssues } from "../validation/format_issues.ts";
 import { nonEmpty } from "../validation/schema_parts.ts";
@@ -128,11 +128,8 @@ export function resolveSinkOptions(options: unknown): ResolvedSinkOptions {
       `Cannot create the ClickHouse sink: option "${misplaced[0]}" is for layout "${other}"`,
     );
   }
-  const table = tableFor(o.table, layout);
-  const columns: LogColumns = { ...DEFAULT_COLUMNS };
-  for (const [role, value] of Object.entries(o.columns ?? {})) {
-    if (value !== undefined) columns[role as keyof LogColumns] = value;
-  }
+  const table = logTableFor(o.table, layout);
+  const columns = logColumns(o.columns);
   return {
     table,
     appName: o.appName,
@@ -148,15 +145,4 @@ export function resolveSinkOptions(options: unknown): ResolvedSinkOptions {
       ? undefined
       : parseBatching(o.batching, `logging table "${table}": option "batching"`),
   };
-}
-
-// The otel layout's time is `Timestamp`, whatever other time columns the table has.
-function tableFor(table: string | Table, layout: LogLayout): Table {
-  const parsed = typeof table === "string" ? Table.fromString(table) : table;
-  if (layout !== "otel" || parsed.timeColumn !== undefined) return parsed;
-  return new Table({
-    database: parsed.database,
-    tableName: parsed.tableName,
-    timeColumn: "Timestamp",
-  });
 }

@@ -2,6 +2,7 @@
 // feature writes (checked on an existing table by createTable).
 import type { HeartbeatColumnNames } from "../heartbeat/init.ts";
 import type { LogColumns } from "../logging/log_sink.ts";
+import { logColumns } from "../logging/options.ts";
 import type { Table } from "../table.ts";
 import { quoteIdentifier } from "../transport/quote.ts";
 import type { Features } from "./_features.ts";
@@ -41,17 +42,8 @@ export function heartbeatsLayout(f: Features, n: HeartbeatNames, ttlDays: number
   };
 }
 
-/** Log column names by role; `null` leaves a column out. */
-export interface LogNames {
-  app: string | null;
-  level: string | null;
-  logger: string | null;
-  line: string | null;
-  error: string | null;
-  message: string | null;
-  stacktrace: string | null;
-  time: string;
-}
+/** Log column names by role (`null` leaves a column out), and the time column. */
+export type LogNames = LogColumns & { time: string };
 
 /**
  * The logs table: `category` and `host` (filled from `TUSK_CATEGORY` and
@@ -156,15 +148,8 @@ export function logNames(
   table: string | Table,
   columns: Partial<LogColumns> | undefined,
 ): LogNames {
-  const pick = (role: keyof LogColumns) => columns?.[role] === undefined ? role : columns[role];
   return {
-    app: pick("app"),
-    level: pick("level"),
-    logger: pick("logger"),
-    line: pick("line"),
-    error: pick("error"),
-    message: pick("message"),
-    stacktrace: pick("stacktrace"),
+    ...logColumns(columns),
     time: (typeof table === "string" ? undefined : table.timeColumn) ?? "datetime",
   };
 }
