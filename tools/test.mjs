@@ -9,7 +9,14 @@
 //
 // TUSK_TEST_CH18_URL / TUSK_TEST_CHDB_URL already set: those engines are used, none are started
 // (the HTTPS tests need TUSK_TEST_CH18_HTTPS_URL and TUSK_TEST_CA_FILE too, else they skip).
-// CI set: clickhouse-server 18.16 must be installed.
+// CI set: clickhouse-server 18.16 and ZooKeeper must be installed.
+//
+// The shared test cluster (2 shards x 2 replicas of 18.16 with ZooKeeper, tools/engines/cluster.mjs;
+// for tests that do not break it) reaches the tests as TUSK_TEST_CLUSTER_NAME (its
+// `<remote_servers>` name) and TUSK_TEST_CLUSTER_SHARDS (JSON: node URLs per shard,
+// `[["http://127.0.0.1:A","http://127.0.0.1:B"],[...]]`); tests/_helpers/cluster.ts reads them.
+// With engines preset in the environment no cluster is started either: set both variables to use
+// one, else the shared-cluster tests skip.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { constants } from "node:os";
@@ -120,6 +127,15 @@ async function main() {
         env.TUSK_TEST_CHDB_URL = e.url;
         env.TUSK_TEST_CHDB_DIR = e.dir;
       }
+    }
+    if (started.cluster) {
+      const c = started.cluster;
+      env.TUSK_TEST_CLUSTER_NAME = c.name;
+      env.TUSK_TEST_CLUSTER_SHARDS = JSON.stringify(c.shards);
+      console.error(
+        `[test] cluster ${c.name} (${c.shards.length} x ${c.shards[0].length}, ZooKeeper on ` +
+          `127.0.0.1:${c.zookeeper.port}) at ${c.shards.flat().join(" ")}`,
+      );
     }
     for (const m of started.missing) {
       console.error(`[test] ${m} not installed: its tests are skipped`);

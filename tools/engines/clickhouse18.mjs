@@ -15,8 +15,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeTestCertificates } from "./test_certificates.mjs";
 
-const USER = "tester";
-const PASSWORD = "P@assw0rd";
+/** The test user every started server has (users.d), and its password. */
+export const USER = "tester";
+export const PASSWORD = "P@assw0rd";
 
 /** Path of the clickhouse-server binary (or of `clickhouse`, run as `clickhouse server`), or null. */
 export function findClickHouseServer() {
@@ -51,7 +52,14 @@ function xmlEscape(s) {
   return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-function writeConfig(dir, ports, tls) {
+/**
+ * Writes `dir`/etc (the packaged config.xml and users.xml, plus config.d/tusk.xml and
+ * users.d/tusk.xml) and the data and log folders, and `dir`/ports.json. `tls` null: no HTTPS port.
+ * @param {string} dir
+ * @param {{ http: number, tcp: number, interserver: number, https?: number }} ports
+ * @param {{ certificateFile: string, privateKeyFile: string } | null} tls
+ */
+export function writeConfig(dir, ports, tls) {
   const etc = join(dir, "etc");
   for (
     const d of [
@@ -71,6 +79,19 @@ function writeConfig(dir, ports, tls) {
     writeFileSync(join(etc, f), readFileSync(src));
   }
   const data = join(dir, "data") + "/";
+  const httpsXml = tls
+    ? `    <https_port>${ports.https}</https_port>
+    <openSSL>
+        <server>
+            <certificateFile>${tls.certificateFile}</certificateFile>
+            <privateKeyFile>${tls.privateKeyFile}</privateKeyFile>
+            <!-- Empty: the built-in DH parameters (the packaged config names a file it lacks). -->
+            <dhParamsFile></dhParamsFile>
+            <verificationMode>none</verificationMode>
+        </server>
+    </openSSL>
+`
+    : "";
   writeFileSync(
     join(etc, "config.d", "tusk.xml"),
     `<?xml version="1.0"?>
@@ -90,17 +111,7 @@ function writeConfig(dir, ports, tls) {
     <http_port>${ports.http}</http_port>
     <tcp_port>${ports.tcp}</tcp_port>
     <interserver_http_port>${ports.interserver}</interserver_http_port>
-    <https_port>${ports.https}</https_port>
-    <openSSL>
-        <server>
-            <certificateFile>${tls.certificateFile}</certificateFile>
-            <privateKeyFile>${tls.privateKeyFile}</privateKeyFile>
-            <!-- Empty: the built-in DH parameters (the packaged config names a file it lacks). -->
-            <dhParamsFile></dhParamsFile>
-            <verificationMode>none</verificationMode>
-        </server>
-    </openSSL>
-    <mark_cache_size>268435456</mark_cache_size>
+${httpsXml}    <mark_cache_size>268435456</mark_cache_size>
     <uncompressed_cache_size>268435456</uncompressed_cache_size>
 </yandex>
 `,
@@ -123,7 +134,8 @@ function writeConfig(dir, ports, tls) {
   writeFileSync(join(dir, "ports.json"), JSON.stringify(ports));
 }
 
-function isAlive(pid) {
+/** Whether a process with this pid exists (a zombie counts). */
+export function isAlive(pid) {
   try {
     process.kill(pid, 0);
     return true;
@@ -132,7 +144,8 @@ function isAlive(pid) {
   }
 }
 
-function tail(file, n = 30) {
+/** The last `n` lines of `file`, or a note that it is missing. */
+export function tail(file, n = 30) {
   try {
     return readFileSync(file, "utf8").split("\n").slice(-n).join("\n");
   } catch {
@@ -267,14 +280,16 @@ function readPid(dir) {
   }
 }
 
-async function stopChild(child, exitP) {
+/** SIGTERM to a child process, SIGKILL after 5 s; resolves with `exitP` (its exit). */
+export async function stopChild(child, exitP) {
   child.kill("SIGTERM");
   const t = setTimeout(() => child.kill("SIGKILL"), 5000);
   await exitP;
   clearTimeout(t);
 }
 
-async function killPid(pid) {
+/** SIGTERM to `pid`, SIGKILL after 5 s; resolves once it is gone (2 s more at most). */
+export async function killPid(pid) {
   try {
     process.kill(pid, "SIGTERM");
   } catch {
