@@ -26,6 +26,7 @@ export { Metric, metric, type MetricOptions } from "./src/metric.ts";
 export { Table, type TableOptions } from "./src/table.ts";
 export { close, flush, stats } from "./src/lifecycle.ts";
 export type { TableStats } from "./src/batching/table_stats.ts";
+export type { EndpointState, EndpointStats } from "./src/transport/endpoint.ts";
 export {
   type ClickHouseErrorKind,
   TuskClickHouseError,

@@ -16,6 +16,11 @@ export interface SentBatch {
    * taken in before it); from `sendBatch`, its position within the batch first sent.
    */
   first?: number;
+  /**
+   * Not to be sent before this time (epoch milliseconds): the batch is held
+   * for its shard, which is down.
+   */
+  notBefore?: number;
 }
 
 /**
@@ -47,6 +52,17 @@ export class RetryQueue {
     return first;
   }
 
+  /** The earliest time a batch held for its shard may go (epoch milliseconds), if one is held. */
+  get heldUntil(): number | undefined {
+    let until: number | undefined;
+    for (const b of this.#batches) {
+      if (b.notBefore !== undefined && (until === undefined || b.notBefore < until)) {
+        until = b.notBefore;
+      }
+    }
+    return until;
+  }
+
   /** Puts batches back at the front, in order (oldest first). */
   unshift(batches: readonly SentBatch[]): void {
     for (const b of batches) {
@@ -56,9 +72,15 @@ export class RetryQueue {
     this.#batches = [...batches, ...this.#batches];
   }
 
-  /** Removes and returns the oldest batch. */
-  shift(): SentBatch | undefined {
-    const batch = this.#batches.shift();
+  /**
+   * Removes and returns the oldest batch that may go at `now` (one held for
+   * its shard waits until its `notBefore`).
+   *
+   * @param now The time, in epoch milliseconds.
+   */
+  shift(now: number = Infinity): SentBatch | undefined {
+    const at = this.#batches.findIndex((b) => b.notBefore === undefined || b.notBefore <= now);
+    const batch = at < 0 ? undefined : this.#batches.splice(at, 1)[0];
     if (batch !== undefined) {
       this.#rows -= batch.lines.length - batch.start;
       this.#chars -= batch.chars;

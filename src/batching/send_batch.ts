@@ -1,12 +1,12 @@
 import { TuskClickHouseError } from "../errors.ts";
-import type { Connection, Settings } from "../transport/connection.ts";
+import type { ClickHouseLink, Settings } from "../transport/connection.ts";
 import type { SentBatch } from "./_retry_queue.ts";
 import { batchOfLines, charsOf, type RowBatch } from "./line_buffer.ts";
 
 /** Where and how a batch is sent. */
 export interface SendTarget {
-  /** The server. */
-  connection: Connection;
+  /** The server, or servers. */
+  connection: ClickHouseLink;
   /** The quoted table name, e.g. `` `db`.`cpu` ``. */
   table: string;
   /** The error messages' action, e.g. `Cannot insert into "db.cpu"`. */
@@ -66,7 +66,7 @@ export async function sendBatch(
   const settings = to.tokens ? { ...to.settings, insert_deduplication_token: token } : to.settings;
   const { rows, chars } = batch;
   try {
-    await to.connection.insert(to.table, batch.pieces(), to.action, settings, to.signal);
+    await to.connection.insert(to.table, batch.pieces(), to.action, settings, to.signal, token);
     on.written(rows, chars);
     return undefined;
   } catch (error) {

@@ -154,9 +154,17 @@ export class TableBuffer implements BudgetMember {
     }
   }
 
-  /** Takes the oldest batch waiting for a retry, if any, for sending. */
-  takeRetry(): Flight | undefined {
-    const sent = this.#retry.shift();
+  /** The earliest time a batch held for its shard may be sent again, if one is held. */
+  get heldUntil(): number | undefined {
+    return this.#retry.heldUntil;
+  }
+
+  /**
+   * Takes the oldest batch waiting for a retry that may go at `now` (one held
+   * for a shard that is down waits), if any, for sending.
+   */
+  takeRetry(now: number): Flight | undefined {
+    const sent = this.#retry.shift(now);
     if (sent === undefined) return undefined;
     const lines = sent.start === 0 ? sent.lines : sent.lines.slice(sent.start);
     this.#o.counts.retried += lines.length;

@@ -3,6 +3,7 @@ import type { TimerHandle } from "../runtime/clock.ts";
 import type { RowEncoder } from "../schema/row_encoder.ts";
 import { quoteIdentifier } from "../transport/quote.ts";
 import { Backoff } from "./backoff.ts";
+import { BatchesHeld } from "./batches_held.ts";
 import type { TableBuffer } from "./table_buffer.ts";
 import type { TableCounts } from "./table_counts.ts";
 import type { TableSchema } from "./table_schema.ts";
@@ -117,9 +118,10 @@ export class TableDelivery {
           await Promise.race([sender.nextLanding(), pause]);
           clearTimeout(timer); // not left to hold the program open
         }
-      } catch (error) {
-        if (host.session() === undefined) throw error; // closed or never initialized
-        const delay = this.failed(error);
+      } catch (caught) {
+        if (host.session() === undefined) throw caught; // closed or never initialized
+        const delay = this.failed(caught);
+        const error = caught instanceof BatchesHeld ? caught.failure : caught;
         const retryable = error instanceof TuskClickHouseError && error.retryable;
         const left = deadline - Date.now();
         if (!retryable || attempt >= (limits?.attempts ?? Infinity) || left <= 0) throw error;
@@ -194,6 +196,15 @@ export class TableDelivery {
     // One failed run reaches every caller that shared it: count it once.
     if (error === this.#lastFailure) return this.#backoff.waitLeft(host.clock.now());
     this.#lastFailure = error;
+    if (error instanceof BatchesHeld) {
+      // The run sent what it could; only the held batches wait, for their shard's next probe.
+      counts.problem(error.failure.message, host.clock.now());
+      host.report(error.failure);
+      const delay = Math.max(1, Math.min(error.until - host.clock.now(), this.#p.limits.periodMs));
+      this.#backoff.succeed();
+      this.#arm(delay);
+      return delay;
+    }
     const problem = error instanceof Error ? error : new Error(String(error));
     counts.failedRequest(error); // an insert's failure was counted when it happened
     counts.problem(problem.message, host.clock.now());

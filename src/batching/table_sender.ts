@@ -1,4 +1,5 @@
 import { TuskClickHouseError, TuskError } from "../errors.ts";
+import { BatchesHeld } from "./batches_held.ts";
 import { sendBatch, type SendOutcome, type SendTarget } from "./send_batch.ts";
 import type { Flight } from "./flight.ts";
 import type { TableBuffer } from "./table_buffer.ts";
@@ -32,7 +33,8 @@ export interface TableSenderOptions {
 
 /**
  * Sends a table's rows: batches of up to `maxBytes` (so batches grow while
- * rows back up), retries first, up to `maxInFlight` inserts at once. A run
+ * rows back up), retries first (except those held for a shard that is down),
+ * up to `maxInFlight` inserts at once. A run
  * goes on until every row numbered below its target has settled or a send
  * fails; callers that arrive during a run raise its target and share it, so
  * one table has one sender at a time.
@@ -43,6 +45,8 @@ export class TableSender {
   #run: Promise<void> | undefined;
   #target = 0;
   #landed: Array<() => void> = [];
+  /** The last report of batches held for their shard: why they wait. */
+  #lastHeld: BatchesHeld | undefined;
 
   /** @param options The buffer, limits and callbacks. */
   constructor(options: TableSenderOptions) {
@@ -119,13 +123,17 @@ export class TableSender {
     const buffer = this.#o.buffer;
     const active = new Set<Promise<void>>();
     let failure: unknown;
+    // Batches held for a shard that is down do not stop the run: the other shards take the rest.
+    let held: BatchesHeld | undefined;
     while (failure === undefined && buffer.lowestUnsettled < upTo()) {
       if (active.size < this.#o.maxInFlight) {
-        const flight = buffer.takeRetry() ??
+        const flight = buffer.takeRetry(this.#o.now()) ??
           (buffer.front < upTo() ? buffer.takeFresh(Infinity, this.#o.maxBytes) : undefined);
         if (flight !== undefined) {
           const sending: Promise<void> = this.#send(target, flight).catch((error) => {
-            failure ??= error;
+            if (error instanceof BatchesHeld) {
+              if (held === undefined || error.until < held.until) held = error;
+            } else failure ??= error;
           }).finally(() => active.delete(sending));
           active.add(sending);
           continue;
@@ -136,6 +144,15 @@ export class TableSender {
     }
     await Promise.all(active);
     if (failure !== undefined) throw failure;
+    // Rows held by an earlier run, not yet due, still keep this run's target from being met.
+    const until = buffer.heldUntil;
+    if (
+      held === undefined && until !== undefined && this.#lastHeld !== undefined &&
+      buffer.lowestUnsettled < upTo()
+    ) {
+      held = new BatchesHeld(this.#lastHeld.failure, until);
+    }
+    if (held !== undefined) throw (this.#lastHeld = held);
   }
 
   async #send(target: Omit<SendTarget, "signal">, flight: Flight): Promise<void> {
@@ -171,8 +188,14 @@ export class TableSender {
         } satisfies SendOutcome,
       );
       if (left !== undefined) {
+        // Parts whose shard is down and may hold them already wait for it, apart from the rest.
+        let until = 0;
+        for (const part of left.batches) {
+          part.notBefore = target.connection.heldUntil?.(part.token);
+          until = part.notBefore === undefined ? Infinity : Math.max(until, part.notBefore);
+        }
         buffer.putBack(flight, left.batches);
-        throw left.error;
+        throw until === Infinity ? left.error : new BatchesHeld(left.error, until);
       }
     } catch (error) {
       if (!(error instanceof TuskClickHouseError)) {

@@ -1,3 +1,5 @@
+import type { EndpointStats } from "../transport/endpoint.ts";
+
 /** Delivery figures for one table on one client, as `stats()` reports them. */
 export interface TableStats {
   /** The client's name. */
@@ -31,4 +33,10 @@ export interface TableStats {
   lastError?: string;
   /** When `lastError` happened, as an ISO 8601 UTC time. */
   lastErrorAt?: string;
+  /**
+   * With several endpoints (`url` as a list, or `shards`): how each of the
+   * client's endpoints is doing (state, requests, failures), the same for
+   * every table of the client, so a node that is down shows here.
+   */
+  endpoints?: EndpointStats[];
 }

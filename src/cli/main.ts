@@ -1,5 +1,6 @@
 import type { CliIo } from "./cli_io.ts";
 import { statusCommand } from "./status_command.ts";
+import { tablesCommand } from "./tables_command.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** `--help` of the command line itself. */
@@ -7,6 +8,7 @@ export const MAIN_HELP = `Usage: tusk <command> [options]
 
 Commands:
   status    per app and task: last beat, expiry, OVERDUE; sequence gaps; recent errors
+  tables    print the CREATE statements of the config's tables; --apply runs them
 
 Run "tusk <command> --help" for a command's options.
 Connection: --config example.yml, or --url/--user/--password, or the
@@ -15,6 +17,7 @@ CLICKHOUSE_URL, CLICKHOUSE_USER and CLICKHOUSE_PASSWORD environment variables.
 
 const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<number>> = {
   status: statusCommand,
+  tables: tablesCommand,
 };
 
 /**
@@ -22,7 +25,8 @@ const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<n
  * connection problem into one line on standard error and exit code 2.
  *
  * @param io The runtime (arguments, environment, output).
- * @returns The exit code: 0 all is well, 1 something is overdue, 2 bad usage or no connection.
+ * @returns The exit code: 0 all is well, 1 something is overdue (`status`) or a
+ *   table lacks columns (`tables`), 2 bad usage or no connection.
  *
  * @example
  * ```ts ignore

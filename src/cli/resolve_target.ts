@@ -92,12 +92,28 @@ export function resolveTarget(
   return { server, heartbeats, logs };
 }
 
-function resolveServer(
+/**
+ * Where to connect: each setting from `--url`/`--user`/`--password`, else the
+ * configuration, else `CLICKHOUSE_URL`/`CLICKHOUSE_USER`/`CLICKHOUSE_PASSWORD`.
+ *
+ * @param flags The command line's flags.
+ * @param config The parsed configuration, when `--config` was given.
+ * @param env Reads an environment variable.
+ * @returns The server.
+ * @throws {UsageError} For a bad URL.
+ *
+ * @example
+ * ```ts
+ * import { resolveServer } from "./resolve_target.ts";
+ * const server = resolveServer({ url: "http://localhost:8123" }, undefined, () => undefined);
+ * ```
+ */
+export function resolveServer(
   flags: TargetFlags,
   config: TuskConfig | undefined,
   env: (name: string) => string | undefined,
 ): ServerTarget {
-  const url = flags.url ?? config?.url;
+  const url = flags.url ?? config?.url ?? config?.shards?.[0];
   const fromConfig = config !== undefined && url === undefined;
   try {
     const o = resolveOptions({
@@ -115,7 +131,21 @@ function resolveServer(
   }
 }
 
-function splitTable(name: string, database: string): { database: string; table: string } {
+/**
+ * `"db.table"` or `"table"` (in `database`) as database and table.
+ *
+ * @param name The name given.
+ * @param database The database of a name without one.
+ * @returns The database and table.
+ * @throws {UsageError} For an empty part.
+ *
+ * @example
+ * ```ts
+ * import { splitTable } from "./resolve_target.ts";
+ * splitTable("heartbeats", "maintenance"); // { database: "maintenance", table: "heartbeats" }
+ * ```
+ */
+export function splitTable(name: string, database: string): { database: string; table: string } {
   const dot = name.indexOf(".");
   const parts = dot < 0 ? [database, name] : [name.slice(0, dot), name.slice(dot + 1)];
   if (parts[0] === "" || parts[1] === "") {

@@ -1,12 +1,11 @@
-import { parseConfig, parseYamlDocument } from "../config/parse_config.ts";
-import type { TuskConfig } from "../config/config_schema.ts";
-import { type ClickHouseErrorKind, TuskClickHouseError } from "../errors.ts";
 import { Connection } from "../transport/connection.ts";
 import type { CliIo } from "./cli_io.ts";
 import { parseArgs } from "./parse_args.ts";
 import { queryStatus } from "./query_status.ts";
+import { readConfig } from "./read_config.ts";
 import { overdueCount, renderStatus } from "./render_status.ts";
 import { resolveTarget } from "./resolve_target.ts";
+import { serverError } from "./server_error.ts";
 import { statusJson } from "./status_json.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -82,47 +81,16 @@ export async function statusCommand(args: readonly string[], io: CliIo): Promise
   try {
     report = await queryStatus(connection, target);
   } catch (error) {
-    const where = `server ${target.server.url}, user "${target.server.user}"`;
-    throw new UsageError(`${oneLine(error)} (${where}): ${whatToDo(error)}`, { cause: error });
+    throw serverError(
+      error,
+      target.server,
+      "check the table names (--heartbeats, --logs or the config)",
+    );
   }
   io.out(
     parsed.flags.has("json") ? statusJson(report) : renderStatus(report, { color: useColor(io) }),
   );
   return overdueCount(report) > 0 ? 1 : 0;
-}
-
-async function readConfig(path: string, io: CliIo): Promise<TuskConfig> {
-  let text: string;
-  try {
-    text = await io.readTextFile(path);
-  } catch (error) {
-    throw new UsageError(`Cannot read config "${path}": ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  try {
-    // Only read: nothing starts (no heartbeats, no console capture).
-    return parseConfig(parseYamlDocument(text, path), { source: path });
-  } catch (error) {
-    throw new UsageError((error as Error).message.replaceAll("\n", "; "), { cause: error });
-  }
-}
-
-const WHAT_TO_DO: Partial<Record<ClickHouseErrorKind, string>> = {
-  network: "check that ClickHouse runs there, and --url, the config or CLICKHOUSE_URL",
-  timeout: "check that ClickHouse runs there, or give a longer --timeout",
-  tls: "check the server's certificate, or the URL's scheme",
-  auth: "check --user/--password, the config or CLICKHOUSE_USER/CLICKHOUSE_PASSWORD",
-  schema: "check the table names (--heartbeats, --logs or the config)",
-};
-
-function whatToDo(error: unknown): string {
-  const kind = error instanceof TuskClickHouseError ? error.kind : "schema";
-  return WHAT_TO_DO[kind] ?? "check the server's log";
-}
-
-function oneLine(error: unknown): string {
-  return String((error as Error).message ?? error).replace(/\s*\n\s*/g, " ");
 }
 
 // Colours only on a terminal, and never with NO_COLOR (https://no-color.org).

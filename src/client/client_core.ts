@@ -247,9 +247,14 @@ export class ClientCore {
     }
   }
 
-  /** Delivery figures of every table of this client. */
+  /**
+   * Delivery figures of every table of this client; with several endpoints,
+   * each table's figures also list the client's endpoints.
+   */
   stats(): TableStats[] {
-    return this.#writers.map((writer) => writer.stats());
+    const link = this.#session?.connection;
+    if (link === undefined || link.size === 1) return this.#writers.map((w) => w.stats());
+    return this.#writers.map((writer) => ({ ...writer.stats(), endpoints: link.stats() }));
   }
 
   /** Rows buffered or being sent, over all tables. */

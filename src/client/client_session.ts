@@ -1,7 +1,7 @@
 import type { InsertSettings } from "../batching/writer_host.ts";
 import { TuskError } from "../errors.ts";
 import { readEnv } from "../runtime/env.ts";
-import { Connection } from "../transport/connection.ts";
+import { Endpoints } from "../transport/endpoints.ts";
 import { fetchServerInfo, type ServerInfo, supportedSettings } from "../transport/server_info.ts";
 import type { ResolvedOptions } from "./options.ts";
 
@@ -17,8 +17,8 @@ const DEDUPLICATION_TOKEN = "insert_deduplication_token";
 export class ClientSession {
   /** The client's options: replaced by an `init()` that keeps the session ({@linkcode fits}). */
   options: ResolvedOptions;
-  /** The server. */
-  readonly connection: Connection;
+  /** The servers: one endpoint, several with the same data, or shards. */
+  readonly connection: Endpoints;
   #server: Promise<ServerInfo> | undefined;
   #info: ServerInfo | undefined;
   #reported = false;
@@ -39,15 +39,19 @@ export class ClientSession {
     this.options = options;
     this.#report = report;
     this.#shareReads = shareReads;
-    this.connection = new Connection({
-      url: options.url,
-      user: options.user,
-      password: options.password,
-      database: options.database,
-      requestTimeoutMs: options.requestTimeoutMs,
-      fetch: options.fetch,
-      compression: options.compression,
-      report,
+    this.connection = new Endpoints({
+      shards: options.shards,
+      loadBalancing: options.loadBalancing,
+      connection: {
+        user: options.user,
+        password: options.password,
+        database: options.database,
+        requestTimeoutMs: options.requestTimeoutMs,
+        fetch: options.fetch,
+        compression: options.compression,
+        report,
+      },
+      now: options.clock === undefined ? Date.now : () => options.clock!.now(),
     });
   }
 
@@ -57,7 +61,8 @@ export class ClientSession {
    */
   fits(next: ResolvedOptions): boolean {
     const a = this.options;
-    return a.url === next.url && a.user === next.user && a.password === next.password &&
+    return sameShards(a.shards, next.shards) && a.loadBalancing === next.loadBalancing &&
+      a.user === next.user && a.password === next.password &&
       a.database === next.database && a.requestTimeoutMs === next.requestTimeoutMs &&
       a.fetch === next.fetch && a.compression === next.compression &&
       a.envTags === next.envTags && sameRecord(a.env, next.env) &&
@@ -128,6 +133,11 @@ export class ClientSession {
     if (this.#shareReads()) this.#server = reading;
     return reading;
   }
+}
+
+function sameShards(a: readonly string[][], b: readonly string[][]): boolean {
+  return a.length === b.length &&
+    a.every((urls, i) => urls.length === b[i]!.length && urls.every((u, j) => u === b[i]![j]));
 }
 
 function sameRecord(

@@ -93,8 +93,12 @@ export interface BufferOptions {
 
 const settingValue = v.union([v.string(), v.number(), v.boolean()]);
 
+const urlList = v.pipe(v.array(httpUrl), v.minLength(1, "expected at least one URL"));
+
 const InitOptionsSchema = v.strictObject({
-  url: v.optional(httpUrl),
+  url: v.optional(v.union([httpUrl, urlList])),
+  loadBalancing: v.optional(v.picklist(["round_robin", "in_order", "random"])),
+  shards: v.optional(v.pipe(v.array(urlList), v.minLength(1, "expected at least one shard"))),
   host: v.optional(host),
   port: v.optional(port),
   secure: v.optional(v.boolean()),
@@ -131,8 +135,31 @@ export interface InitOptions {
    * Full base URL (`https://host:8443`); wins over `host`, `port` and `secure`.
    * Credentials in it are moved into headers; an error shows it with the
    * password masked (`http://tester:***@host:8123`).
+   *
+   * Several URLs: endpoints that hold the same data (the replicas of one
+   * shard, or nodes that each have the `Distributed` table). Requests are
+   * spread by `loadBalancing`; one that fails for the endpoint's sake (a
+   * refused or reset connection, a timeout, a 5xx answer, a read-only
+   * replica, too many parts) goes to the next endpoint at once, with the same
+   * body and deduplication token, and the failed endpoint rests (1 s, doubling
+   * up to 30 s) and answers `/ping` before it is used again.
    */
-  url?: string;
+  url?: string | string[];
+  /**
+   * How several endpoints share the requests: each in turn (`"round_robin"`),
+   * the first one that is up (`"in_order"`), or any (`"random"`).
+   * @default {"round_robin"}
+   */
+  loadBalancing?: "round_robin" | "in_order" | "random";
+  /**
+   * Direct-to-shard writes: the replicas of each shard (the URLs of the
+   * nodes with the shard's local table; name the local table in `metric()`).
+   * Every batch goes to one shard, each shard in turn, to one replica of it
+   * that is up; a batch whose answer was lost stays with its shard until
+   * that shard takes it, while the other shards take the new batches.
+   * Instead of `url`.
+   */
+  shards?: string[][];
   /**
    * Server host name or address (an IPv6 address with or without brackets).
    * @default {"localhost"}
@@ -252,7 +279,11 @@ export function parseBatching(value: unknown, label: string): BatchingOptions {
 
 /** `init()`'s options with every default applied and the URL resolved. */
 export interface ResolvedOptions {
+  /** The first endpoint's URL, without credentials. */
   url: string;
+  /** Every endpoint's URL, without credentials, per shard (one shard unless `shards`). */
+  shards: string[][];
+  loadBalancing: "round_robin" | "in_order" | "random";
   user: string;
   password: string;
   database: string;
@@ -287,14 +318,24 @@ export function resolveOptions(options: unknown = {}): ResolvedOptions {
     throw new TypeError(`Cannot initialize Tusk: ${redact(message, secretsOf(options))}`);
   }
   const o: InitOptions = result.output;
+  if (o.url !== undefined && o.shards !== undefined) {
+    throw new TypeError(
+      'Cannot initialize Tusk: give "url" (endpoints with the same data) or "shards" ' +
+        "(one list of replicas per shard), not both",
+    );
+  }
   const secure = o.secure ?? false;
   const hostName = bracketHost(o.host ?? "localhost");
   const portNumber = o.port ?? (secure ? 8443 : 8123);
-  const url = new URL(o.url ?? `${secure ? "https" : "http"}://${hostName}:${portNumber}`);
+  const given = o.shards ?? [
+    typeof o.url === "string" || o.url === undefined
+      ? [o.url ?? `${secure ? "https" : "http"}://${hostName}:${portNumber}`]
+      : o.url,
+  ];
+  const url = new URL(given[0]![0]!);
   const user = o.user ?? (url.username !== "" ? decodeURIComponent(url.username) : "default");
   const password = o.password ?? (url.password !== "" ? decodeURIComponent(url.password) : "");
-  url.username = "";
-  url.password = "";
+  const shards = given.map((urls) => urls.map(withoutCredentials));
   const defaults = defaultBuffer();
   const settings = { ...o.clickhouseSettings };
   if (o.asyncInsert) {
@@ -302,7 +343,9 @@ export function resolveOptions(options: unknown = {}): ResolvedOptions {
     settings.wait_for_async_insert ??= 1;
   }
   return {
-    url: url.toString().replace(/\/$/, ""),
+    url: shards[0]![0]!,
+    shards,
+    loadBalancing: o.loadBalancing ?? "round_robin",
     user,
     password,
     database: o.database ?? "default",
@@ -324,6 +367,14 @@ export function resolveOptions(options: unknown = {}): ResolvedOptions {
     compression: o.compression ?? "none",
     clock: o.clock,
   };
+}
+
+// A URL as the connection takes it: no credentials (they go in headers), no trailing slash.
+function withoutCredentials(text: string): string {
+  const url = new URL(text);
+  url.username = "";
+  url.password = "";
+  return url.toString().replace(/\/$/, "");
 }
 
 // The password given as an option, shown nowhere even where it was misplaced

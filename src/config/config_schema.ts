@@ -11,11 +11,20 @@ const Batching = v.strictObject({
   max_buffered_rows: v.optional(count),
 });
 
+// `create_table: true`, or `{ cluster, ttl_days }` (`{}` is `true`).
+const CreateTable = v.union([
+  v.boolean(),
+  v.strictObject({
+    cluster: v.optional(name),
+    ttl_days: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
+  }),
+]);
+
 const TableKeys = {
   database: v.optional(name),
   table: name,
   batching: v.optional(Batching),
-  create_table: v.optional(v.boolean()),
+  create_table: v.optional(CreateTable),
 };
 
 const Heartbeat = v.strictObject({
@@ -41,7 +50,9 @@ const Logging = v.strictObject({
 /** The schema of a Tusk configuration (YAML or object), snake_case as in the original. */
 export const ConfigSchema = v.strictObject({
   app: v.optional(name),
-  url: v.optional(httpUrl),
+  url: v.optional(v.union([httpUrl, v.pipe(v.array(httpUrl), v.minLength(1))])),
+  shards: v.optional(v.pipe(v.array(v.pipe(v.array(httpUrl), v.minLength(1))), v.minLength(1))),
+  load_balancing: v.optional(v.picklist(["round_robin", "in_order", "random"])),
   host: v.optional(host),
   port: v.optional(port),
   secure: v.optional(v.boolean()),
@@ -63,6 +74,9 @@ export const ConfigSchema = v.strictObject({
 
 /** A validated configuration. */
 export type TuskConfig = v.InferOutput<typeof ConfigSchema>;
+
+/** `create_table` as a configuration spells it. */
+export type ConfigCreateTable = v.InferOutput<typeof CreateTable>;
 
 /** Batching as a configuration spells it. */
 export type ConfigBatching = v.InferOutput<typeof Batching>;

@@ -4,7 +4,7 @@ import type { TuskClient } from "../client/tusk_client.ts";
 import * as heartbeat from "../heartbeat/mod.ts";
 import { init } from "../init.ts";
 import * as logging from "../logging/mod.ts";
-import type { ConfigBatching, TuskConfig } from "./config_schema.ts";
+import type { ConfigBatching, ConfigCreateTable, TuskConfig } from "./config_schema.ts";
 import { parseConfig } from "./parse_config.ts";
 
 /** Options of {@linkcode forConfig}, {@linkcode forYaml} and `forYamlFile`. */
@@ -90,7 +90,7 @@ function start(config: TuskConfig, options: ConfigOptions): TuskSetup {
         ...(h.timeout === undefined ? {} : { timeout: h.timeout }),
         ...(h.columns === undefined ? {} : { columns: h.columns }),
         ...(h.batching === undefined ? {} : { batching: batching(h.batching) }),
-        ...(h.create_table === undefined ? {} : { createTable: h.create_table }),
+        ...(h.create_table === undefined ? {} : { createTable: createTable(h.create_table) }),
       });
     }
     if (config.logging) {
@@ -104,7 +104,7 @@ function start(config: TuskConfig, options: ConfigOptions): TuskSetup {
         ...(l.console === undefined ? {} : { console: l.console }),
         ...(l.columns === undefined ? {} : { columns: l.columns }),
         ...(l.batching === undefined ? {} : { batching: batching(l.batching) }),
-        ...(l.create_table === undefined ? {} : { createTable: l.create_table }),
+        ...(l.create_table === undefined ? {} : { createTable: createTable(l.create_table) }),
       });
     }
   } catch (error) {
@@ -129,6 +129,8 @@ function start(config: TuskConfig, options: ConfigOptions): TuskSetup {
 function connection(config: TuskConfig): InitOptions {
   const keys: Array<[keyof InitOptions, unknown]> = [
     ["url", config.url],
+    ["shards", config.shards],
+    ["loadBalancing", config.load_balancing],
     ["host", config.host],
     ["port", config.port],
     ["secure", config.secure],
@@ -154,6 +156,17 @@ function batching(b: ConfigBatching): InitOptions["batching"] {
       maxBufferedRows: b.max_buffered_rows,
     }).filter(([, value]) => value !== undefined),
   );
+}
+
+// `create_table: { cluster, ttl_days }` as createTable's `{ cluster, ttlDays }`.
+function createTable(
+  given: ConfigCreateTable,
+): boolean | { cluster?: string; ttlDays?: number } {
+  if (typeof given === "boolean") return given;
+  return {
+    ...(given.cluster === undefined ? {} : { cluster: given.cluster }),
+    ...(given.ttl_days === undefined ? {} : { ttlDays: given.ttl_days }),
+  };
 }
 
 function tableName(database: string | undefined, table: string): string {

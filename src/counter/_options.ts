@@ -15,6 +15,7 @@ const CreateTableSchema = v.strictObject({
   ),
   bucket: v.optional(v.picklist(["minute", "hour", "day"])),
   ttlDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
+  cluster: v.optional(name),
 });
 
 const CounterSchema = v.strictObject({

@@ -72,6 +72,7 @@ export class Counter {
         countColumn: options.countColumn,
         bucket: options.createTable.bucket,
         ttlDays: options.createTable.ttlDays,
+        cluster: options.createTable.cluster,
       }));
     }
     this.#writer.addSource(() => this.#emit());

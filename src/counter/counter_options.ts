@@ -54,4 +54,12 @@ export interface CounterTableOptions {
    * @default {0}
    */
   ttlDays?: number;
+  /**
+   * The cluster to make the table on: `ON CLUSTER`, a
+   * `ReplicatedSummingMergeTree` `<table>_local` and a `Distributed` table
+   * under the name given, which the sums are written to (as
+   * `countersTableDdl` with `cluster` makes them).
+   * @default {undefined (one table on the connected server)}
+   */
+  cluster?: string;
 }

@@ -17,7 +17,10 @@ const ColumnsSchema = v.strictObject({
 
 const CreateTableSchema = v.union([
   v.boolean(),
-  v.strictObject({ ttlDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))) }),
+  v.strictObject({
+    ttlDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
+    cluster: v.optional(name),
+  }),
 ]);
 
 const InitSchema = v.strictObject({
@@ -58,8 +61,8 @@ export interface ResolvedInit {
   clientName: string;
   columns: HeartbeatColumns;
   batching: BatchingOptions;
-  /** `createTable`: `undefined` when off, else the retention (`undefined`: the default). */
-  createTable: { ttlDays?: number } | undefined;
+  /** `createTable`: `undefined` when off, else the retention (`undefined`: the default) and cluster. */
+  createTable: { ttlDays?: number; cluster?: string } | undefined;
 }
 
 /** Heartbeats are small and should arrive promptly: 5 s, as the original. */

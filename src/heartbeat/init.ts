@@ -66,9 +66,12 @@ export interface HeartbeatInitOptions {
    * `columns`; `{ ttlDays }` for a retention other than 28 days). An existing
    * table is never altered: one that lacks a column heartbeats write fails
    * with an error naming the `ALTER TABLE` to run, and the beats are kept.
+   * `{ cluster: "name" }` makes it on that cluster (`ON CLUSTER`, a
+   * `ReplicatedMergeTree` `<table>_local` and a `Distributed` table under the
+   * name given, which the beats are written to), as `heartbeatsTableDdl` does.
    * @default {false}
    */
-  createTable?: boolean | { ttlDays?: number };
+  createTable?: boolean | { ttlDays?: number; cluster?: string };
 }
 
 /** A running heartbeat, returned by {@linkcode init}. */
@@ -127,6 +130,7 @@ export function init(options: HeartbeatInitOptions): HeartbeatHandle {
       table: o.table,
       columns: o.columns,
       ttlDays: o.createTable.ttlDays,
+      cluster: o.createTable.cluster,
     }));
   }
   const heartbeat = Heartbeat.start({

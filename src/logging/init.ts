@@ -67,6 +67,7 @@ export function init(options: LoggingOptions): LoggingHandle {
       table: o.table,
       columns: o.columns,
       ttlDays: o.createTable.ttlDays,
+      cluster: o.createTable.cluster,
     }));
   }
   detachCurrent?.();

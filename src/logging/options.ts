@@ -65,10 +65,13 @@ export interface LoggingOptions {
    * `columns`; `{ ttlDays }` for a retention other than 7 days). An existing
    * table is never altered: one that lacks a column logging writes fails with
    * an error naming the `ALTER TABLE` to run, and the rows are kept.
+   * `{ cluster: "name" }` makes it on that cluster (`ON CLUSTER`, a
+   * `ReplicatedMergeTree` `<table>_local` and a `Distributed` table under the
+   * name given, which the rows are written to), as `logsTableDdl` does.
    * `"tusk"` layout only.
    * @default {false}
    */
-  createTable?: boolean | { ttlDays?: number };
+  createTable?: boolean | { ttlDays?: number; cluster?: string };
 }
 
 /** The options with defaults applied. */
@@ -83,8 +86,8 @@ export interface ResolvedLoggingOptions {
   contextColumns: Record<string, string>;
   clientName: string;
   batching: BatchingOptions | undefined;
-  /** `createTable`: `undefined` when off, else the retention (`undefined`: the default). */
-  createTable: { ttlDays?: number } | undefined;
+  /** `createTable`: `undefined` when off, else the retention (`undefined`: the default) and cluster. */
+  createTable: { ttlDays?: number; cluster?: string } | undefined;
 }
 
 /** The log table's column names when `columns` leaves them out. */
@@ -114,7 +117,10 @@ export const LogColumnsSchema = v.strictObject({
 
 const CreateTableSchema = v.union([
   v.boolean(),
-  v.strictObject({ ttlDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))) }),
+  v.strictObject({
+    ttlDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
+    cluster: v.optional(name),
+  }),
 ]);
 
 const Schema = v.strictObject({

@@ -1,5 +1,5 @@
 import { TuskClickHouseError } from "../errors.ts";
-import type { Connection } from "../transport/connection.ts";
+import type { ClickHouseLink } from "../transport/connection.ts";
 import { quoteString } from "../transport/quote.ts";
 import type { ColumnType } from "./column_type.ts";
 import { parseType } from "./parse_type.ts";
@@ -32,7 +32,7 @@ interface ColumnRow {
  * @throws {TuskClickHouseError} When the table does not exist or the query fails.
  */
 export async function describeTable(
-  connection: Connection,
+  connection: Pick<ClickHouseLink, "select">,
   database: string,
   table: string,
 ): Promise<ColumnInfo[]> {

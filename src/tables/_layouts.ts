@@ -34,7 +34,7 @@ export function heartbeatsLayout(f: Features, n: HeartbeatNames, ttlDays: number
   const key = [n.app, n.time, n.task, ...(n.sequence === null ? [] : [n.sequence])];
   return {
     columns,
-    engine: "MergeTree()",
+    engine: { family: "MergeTree", args: [] },
     orderBy: key.map(quoteIdentifier),
     ttlColumn: n.time,
     ttlDays,
@@ -68,7 +68,7 @@ export function logsLayout(f: Features, n: LogNames, ttlDays: number): Layout {
     .filter((c): c is string => c !== null);
   return {
     columns,
-    engine: "MergeTree()",
+    engine: { family: "MergeTree", args: [] },
     orderBy: key.map(quoteIdentifier),
     ttlColumn: n.time,
     ttlDays,
@@ -99,7 +99,7 @@ export function countersLayout(
   ];
   return {
     columns,
-    engine: `SummingMergeTree(${quoteIdentifier(names.count)})`,
+    engine: { family: "SummingMergeTree", args: [quoteIdentifier(names.count)] },
     orderBy: [
       ...Object.keys(tags).map(quoteIdentifier),
       `${BUCKET[names.bucket]}(${quoteIdentifier(names.time)})`,
@@ -121,7 +121,7 @@ export function metricLayout(
   if (!(names.time in given)) columns.push([names.time, timeType(f)]);
   return {
     columns,
-    engine: "MergeTree()",
+    engine: { family: "MergeTree", args: [] },
     orderBy: (names.orderBy ?? [names.time]).map(quoteIdentifier),
     ttlColumn: names.time,
     ttlDays,

@@ -1,6 +1,6 @@
 import type { Table } from "../table.ts";
 import { featuresOf } from "./_features.ts";
-import { checkTtl, createTableSql, quotedTable } from "./_ddl_parts.ts";
+import { checkTtl, ddlStatements, joinStatements, tableNameOf } from "./_ddl_parts.ts";
 import { type Bucket, countersLayout } from "./_layouts.ts";
 import type { TableDdlOptions } from "./server_facts.ts";
 
@@ -41,8 +41,10 @@ export interface CountersTableOptions extends TableDdlOptions {
  *
  * @param table `"db.table"`, `"table"` or a `Table` (whose `timeColumn` names the time column).
  * @param options The tag columns, names, bucket, retention and server.
- * @returns The statement.
- * @throws {TypeError} Without tag columns, or for a malformed table name.
+ * @returns The statement; with `cluster`, the statements separated by `";\n\n"`
+ *   (`splitStatements()` splits them).
+ * @throws {TypeError} Without tag columns, for a malformed table name, or a `cluster`
+ *   without a database.
  * @throws {RangeError} For a negative or fractional `ttlDays`.
  *
  * @example
@@ -65,5 +67,5 @@ export function countersTableDdl(table: string | Table, options: CountersTableOp
     count: options.countColumn ?? "count",
     bucket: options.bucket ?? "hour",
   }, options.ttlDays ?? 0);
-  return createTableSql(quotedTable(table), layout, features);
+  return joinStatements(ddlStatements(tableNameOf(table), layout, features, options.cluster));
 }

@@ -1,7 +1,7 @@
 import type { LogColumns } from "../logging/log_sink.ts";
 import type { Table } from "../table.ts";
 import { featuresOf } from "./_features.ts";
-import { checkTtl, createTableSql, quotedTable } from "./_ddl_parts.ts";
+import { checkTtl, ddlStatements, joinStatements, tableNameOf } from "./_ddl_parts.ts";
 import { logNames, logsLayout } from "./_layouts.ts";
 import type { TableDdlOptions } from "./server_facts.ts";
 
@@ -30,9 +30,10 @@ export interface LogsTableOptions extends TableDdlOptions {
  *
  * @param table `"db.table"`, `"table"` or a `Table` (whose `timeColumn` names the time column).
  * @param options The server, retention and column names.
- * @returns The statement.
+ * @returns The statement; with `cluster`, the statements separated by `";\n\n"`
+ *   (`splitStatements()` splits them).
  * @throws {RangeError} For a negative or fractional `ttlDays`.
- * @throws {TypeError} For a malformed table name.
+ * @throws {TypeError} For a malformed table name, or a `cluster` without a database.
  *
  * @example
  * ```ts
@@ -46,5 +47,5 @@ export function logsTableDdl(table: string | Table, options: LogsTableOptions = 
     (options.modern === false ? { version: "18.16" } : undefined);
   const features = featuresOf(server);
   const layout = logsLayout(features, logNames(table, options.columns), options.ttlDays ?? 7);
-  return createTableSql(quotedTable(table), layout, features);
+  return joinStatements(ddlStatements(tableNameOf(table), layout, features, options.cluster));
 }

@@ -1,6 +1,6 @@
 import type { Table } from "../table.ts";
 import { featuresOf } from "./_features.ts";
-import { checkTtl, createTableSql, quotedTable } from "./_ddl_parts.ts";
+import { checkTtl, ddlStatements, joinStatements, tableNameOf } from "./_ddl_parts.ts";
 import { metricLayout } from "./_layouts.ts";
 import type { TableDdlOptions } from "./server_facts.ts";
 
@@ -32,8 +32,10 @@ export interface MetricTableOptions extends TableDdlOptions {
  *
  * @param table `"db.table"`, `"table"` or a `Table` (whose `timeColumn` names the time column).
  * @param options The columns, time column, sort key, retention and server.
- * @returns The statement.
- * @throws {TypeError} Without columns, or for a malformed table name.
+ * @returns The statement; with `cluster`, the statements separated by `";\n\n"`
+ *   (`splitStatements()` splits them).
+ * @throws {TypeError} Without columns, for a malformed table name, or a `cluster`
+ *   without a database.
  * @throws {RangeError} For a negative or fractional `ttlDays`.
  *
  * @example
@@ -56,5 +58,5 @@ export function metricTableDdl(table: string | Table, options: MetricTableOption
       "datetime",
     orderBy: options.orderBy,
   }, options.ttlDays ?? 0);
-  return createTableSql(quotedTable(table), layout, features);
+  return joinStatements(ddlStatements(tableNameOf(table), layout, features, options.cluster));
 }

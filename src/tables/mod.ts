@@ -4,7 +4,10 @@
  * metric tables. 18.x servers get `DateTime` and `String`; 19.6+ adds `TTL`
  * and `LowCardinality(String)`; 20.1+ `DateTime64(3)`. Each function returns
  * one statement and never runs it; the database must exist
- * (`CREATE DATABASE IF NOT EXISTS db`). To have Tusk create the tables itself
+ * (`CREATE DATABASE IF NOT EXISTS db`). With `cluster`, each returns two
+ * statements separated by `";\n\n"` (`splitStatements()` splits them), both
+ * `ON CLUSTER`: a `Replicated*` table `<table>_local` on every node, then a
+ * `Distributed` table under the name given. To have Tusk create the tables itself
  * before the first row, pass `createTable: true` to `heartbeat.init()` or
  * `logging.init()`, or `createTable: { columns }` to `counter()`.
  *
@@ -31,6 +34,7 @@ export { heartbeatsTableDdl, type HeartbeatsTableOptions } from "./heartbeats_ta
 export { logsTableDdl, type LogsTableOptions } from "./logs_table_ddl.ts";
 export { type Bucket, countersTableDdl, type CountersTableOptions } from "./counters_table_ddl.ts";
 export { metricTableDdl, type MetricTableOptions } from "./metric_table_ddl.ts";
+export { splitStatements } from "./split_statements.ts";
 export type { ServerFacts, TableDdlOptions } from "./server_facts.ts";
 export type { HeartbeatColumnNames } from "../heartbeat/init.ts";
 export type { LogColumns } from "../logging/log_sink.ts";

@@ -21,4 +21,15 @@ export interface TableDdlOptions {
    * Left out of the statement for servers older than 19.6, which have no `TTL`.
    */
   ttlDays?: number;
+  /**
+   * The cluster's name in the servers' `<remote_servers>`. With it, the DDL
+   * is two statements, both `ON CLUSTER`: a `Replicated*` table named
+   * `<table>_local` on every node (ZooKeeper path
+   * `/clickhouse/tables/{shard}/<db>.<table>_local`, replica `{replica}`:
+   * the servers' `<macros>`), then a `Distributed(<cluster>, <db>,
+   * <table>_local, rand())` table under the name given, which is the one to
+   * write to and read from. The table must be given as `"db.table"`.
+   * @default {undefined (one table on one server)}
+   */
+  cluster?: string;
 }

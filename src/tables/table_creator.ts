@@ -3,63 +3,20 @@
 import type { ClientSession } from "../client/client_session.ts";
 import type { SchemaPreparation } from "../batching/writer_host.ts";
 import { TuskError } from "../errors.ts";
-import type { Connection } from "../transport/connection.ts";
+import type { ClickHouseLink } from "../transport/connection.ts";
 import { quoteIdentifier, quoteString } from "../transport/quote.ts";
-import { createTableSql } from "./_ddl_parts.ts";
-import { featuresOf } from "./_features.ts";
-import {
-  type Bucket,
-  countersLayout,
-  heartbeatNames,
-  heartbeatsLayout,
-  type Layout,
-  logNames,
-  logsLayout,
-} from "./_layouts.ts";
-import type { HeartbeatColumnNames } from "../heartbeat/init.ts";
-import type { LogColumns } from "../logging/log_sink.ts";
-import type { Table } from "../table.ts";
-import type { ServerFacts } from "./server_facts.ts";
+import { alterStatements, missingColumns, planTable, type TableSpec } from "./table_statements.ts";
 
-/** Which standard table a feature wants made. */
-export type TableSpec =
-  | { kind: "heartbeats"; table: Table; columns?: HeartbeatColumnNames; ttlDays?: number }
-  | { kind: "logs"; table: Table; columns?: Partial<LogColumns>; ttlDays?: number }
-  | {
-    kind: "counters";
-    table: Table;
-    tags: Readonly<Record<string, string>>;
-    countColumn?: string;
-    bucket?: Bucket;
-    ttlDays?: number;
-  };
-
-function layoutOf(spec: TableSpec, server: ServerFacts): Layout {
-  const features = featuresOf(server);
-  switch (spec.kind) {
-    case "heartbeats":
-      return heartbeatsLayout(
-        features,
-        heartbeatNames(spec.table, spec.columns),
-        spec.ttlDays ?? 28,
-      );
-    case "logs":
-      return logsLayout(features, logNames(spec.table, spec.columns), spec.ttlDays ?? 7);
-    case "counters":
-      return countersLayout(spec.tags, {
-        time: spec.table.timeColumn ?? "datetime",
-        count: spec.countColumn ?? "count",
-        bucket: spec.bucket ?? "hour",
-      }, spec.ttlDays ?? 0);
-  }
-}
+export type { TableSpec } from "./table_statements.ts";
 
 /**
  * The step `createTable` adds before a writer's first read of its columns:
  * when the table is missing, creates its database (if missing) and the table
- * for the server's version; when it exists, checks that it has every column
- * the feature writes, else throws a {@linkcode TuskError} naming them with the
- * `ALTER TABLE` to run. Never drops or alters anything. Done once per session.
+ * for the server's version (on a cluster: `ON CLUSTER`, the `Replicated*`
+ * local table, then the `Distributed` table written to); when it exists,
+ * checks that it has every column the feature writes, else throws a
+ * {@linkcode TuskError} naming them with the `ALTER TABLE` to run. Never
+ * drops or alters anything. Done once per session.
  *
  * @param spec The feature's table.
  * @returns The step, for `TableWriter.prepareSchema`.
@@ -69,25 +26,28 @@ export function tableCreator(spec: TableSpec): SchemaPreparation {
   return async (session, database, table) => {
     if (done.has(session)) return;
     const { connection } = session;
-    const server = { version: await session.serverVersion() };
-    const plan = layoutOf(spec, server);
+    const plan = planTable(spec, { database, table }, { version: await session.serverVersion() });
     let present = await columnNames(connection, database, table);
     if (present.length === 0) {
-      await createDatabase(connection, database);
-      const sql = createTableSql(
-        `${quoteIdentifier(database)}.${quoteIdentifier(table)}`,
-        plan,
-        featuresOf(server),
-      );
-      await run(connection, sql, `Cannot create table "${database}.${table}"`);
+      if (spec.cluster === undefined && connection.size > 1) {
+        throw new TuskError(
+          `Cannot create table "${database}.${table}": the client writes to ${connection.size} ` +
+            "endpoints, and a table made on one of them would be missing on the others; give " +
+            'createTable: { cluster: "<name in remote_servers>" } to make it ON CLUSTER, or create it yourself',
+        );
+      }
+      await createDatabase(connection, database, spec.cluster);
+      for (const statement of plan.statements) {
+        await connection.command(
+          statement.sql,
+          `Cannot create table "${statement.database}.${statement.table}"`,
+        );
+      }
       present = await columnNames(connection, database, table);
     }
-    const missing = plan.columns.filter(([name]) =>
-      plan.required.includes(name) && !present.includes(name)
-    );
+    const missing = missingColumns(plan, present);
     if (missing.length > 0) {
-      const alter = `ALTER TABLE ${quoteIdentifier(database)}.${quoteIdentifier(table)} ` +
-        missing.map(([name, type]) => `ADD COLUMN ${quoteIdentifier(name)} ${type}`).join(", ");
+      const alter = alterStatements(plan, missing, spec.cluster).join("; then ");
       throw new TuskError(
         `Cannot write to "${database}.${table}": the table lacks column${
           missing.length > 1 ? "s" : ""
@@ -99,8 +59,17 @@ export function tableCreator(spec: TableSpec): SchemaPreparation {
   };
 }
 
-async function columnNames(
-  connection: Connection,
+/**
+ * The names of a table's columns; none when the table does not exist.
+ *
+ * @param connection The server.
+ * @param database The database.
+ * @param table The table.
+ * @returns The column names, in order.
+ * @throws {TuskClickHouseError} When the server cannot be read.
+ */
+export async function columnNames(
+  connection: ClickHouseLink,
   database: string,
   table: string,
 ): Promise<string[]> {
@@ -112,23 +81,31 @@ async function columnNames(
   return rows.map((row) => row.name);
 }
 
-// Asked first: CREATE DATABASE IF NOT EXISTS needs the grant even when the
-// database exists, and most writers have no such grant.
-async function createDatabase(connection: Connection, database: string): Promise<void> {
+/**
+ * Creates a database unless the server has it (on a cluster: `ON CLUSTER`).
+ * Asked first: `CREATE DATABASE IF NOT EXISTS` needs the grant even when the
+ * database exists, and most writers have no such grant.
+ *
+ * @param connection The server.
+ * @param database The database.
+ * @param cluster The cluster, if any.
+ * @returns Whether it was created.
+ * @throws {TuskClickHouseError} When the server refuses.
+ */
+export async function createDatabase(
+  connection: ClickHouseLink,
+  database: string,
+  cluster?: string,
+): Promise<boolean> {
   const rows = await connection.select<{ name: string }>(
     `SELECT name FROM system.databases WHERE name = ${quoteString(database)}`,
     `Cannot look up database "${database}"`,
   );
-  if (rows.length > 0) return;
-  await run(
-    connection,
-    `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}`,
+  if (rows.length > 0) return false;
+  await connection.command(
+    `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}` +
+      (cluster === undefined ? "" : ` ON CLUSTER ${quoteIdentifier(cluster)}`),
     `Cannot create database "${database}"`,
   );
-}
-
-// A statement without a result: the connection's select sends it with
-// FORMAT JSONEachRow, which every server accepts after CREATE, and reads no rows.
-async function run(connection: Connection, sql: string, action: string): Promise<void> {
-  await connection.select(sql, action);
+  return true;
 }

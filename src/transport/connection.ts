@@ -52,13 +52,44 @@ export interface ConnectionOptions {
 export type Settings = Record<string, string | number | boolean>;
 
 /**
+ * What the writers and readers need of ClickHouse: one {@linkcode Connection},
+ * or `Endpoints` over several servers (failover, shards).
+ */
+export interface ClickHouseLink {
+  /**
+   * Inserts rows given as JSONEachRow text; see {@linkcode Connection.insert}.
+   * `key` names the batch: every attempt of one batch carries the same.
+   */
+  insert(
+    table: string,
+    rows: string | readonly string[],
+    action: string,
+    settings?: Settings,
+    signal?: AbortSignal,
+    key?: string,
+  ): Promise<void>;
+  /** Runs a query and returns its rows; see {@linkcode Connection.select}. */
+  select<T>(sql: string, action: string): Promise<T[]>;
+  /** Runs a statement whose answer is not read (DDL); see {@linkcode Connection.command}. */
+  command(sql: string, action: string): Promise<void>;
+  /**
+   * When a batch that failed may be tried again if it must wait for a shard
+   * that is down (epoch milliseconds); `undefined` when it need not wait.
+   */
+  heldUntil?(key: string): number | undefined;
+}
+
+/**
  * One ClickHouse server over HTTP, on `@clickhouse/client-web`: inserts of
  * ready JSONEachRow text and small queries, every failure classified into a
  * {@linkcode TuskClickHouseError}.
  */
-export class Connection {
+export class Connection implements ClickHouseLink {
+  /** The server's base URL, without credentials. */
+  readonly url: string;
   readonly #client: ClickHouseClient;
   readonly #failures = new Map<string, Failure>();
+  readonly #send: typeof fetch;
 
   /**
    * Creates the connection; nothing is sent until the first request.
@@ -68,6 +99,8 @@ export class Connection {
   constructor(options: ConnectionOptions) {
     const base = options.fetch ?? ((input, init) => fetch(input, init));
     const send = recordFailures(timeoutRequests(base, options.requestTimeoutMs), this.#failures);
+    this.url = options.url;
+    this.#send = send;
     this.#client = createClient({
       url: options.url,
       username: options.user,
@@ -119,6 +152,27 @@ export class Connection {
   }
 
   /**
+   * Asks the server's `/ping` whether it is up (no credentials needed), within
+   * the request timeout.
+   *
+   * @param action The error message's action.
+   * @throws {TuskClickHouseError} When it does not answer `Ok.`.
+   */
+  async ping(action: string): Promise<void> {
+    let response: Response;
+    try {
+      response = await this.#send(`${this.url}/ping`, { method: "GET" });
+    } catch (error) {
+      throw classifyError(action, error, undefined);
+    }
+    const text = await response.text().catch(() => "");
+    if (response.ok && text.startsWith("Ok.")) return;
+    throw classifyError(action, new Error(text.trim().slice(0, 200) || `HTTP ${response.status}`), {
+      status: response.ok ? 502 : response.status,
+    });
+  }
+
+  /**
    * Runs a query and returns its rows, parsed from JSONEachRow.
    *
    * @param sql The query, without a FORMAT clause.
@@ -134,6 +188,25 @@ export class Connection {
         query_id: queryId,
       });
       return await result.json<T>();
+    } catch (error) {
+      throw this.#classify(action, error, queryId);
+    }
+  }
+
+  /**
+   * Runs a statement whose answer is not read, such as DDL: an `ON CLUSTER`
+   * statement answers with a status row per node, in whatever format the
+   * server chooses (18.16 writes TabSeparated), and a node's failure comes as
+   * an HTTP error.
+   *
+   * @param sql The statement.
+   * @param action The error message's action.
+   * @throws {TuskClickHouseError} When the server refuses it.
+   */
+  async command(sql: string, action: string): Promise<void> {
+    const queryId = crypto.randomUUID();
+    try {
+      await this.#client.command({ query: sql, query_id: queryId });
     } catch (error) {
       throw this.#classify(action, error, queryId);
     }

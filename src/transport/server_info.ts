@@ -1,4 +1,4 @@
-import type { Connection, Settings } from "./connection.ts";
+import type { ClickHouseLink, Settings } from "./connection.ts";
 import { quoteString } from "./quote.ts";
 
 /** What Tusk needs to know about a server before sending it settings. */
@@ -19,7 +19,7 @@ export interface ServerInfo {
  * @throws {TuskClickHouseError} When the server cannot be asked.
  */
 export async function fetchServerInfo(
-  connection: Connection,
+  connection: Pick<ClickHouseLink, "select">,
   settingNames: readonly string[],
 ): Promise<ServerInfo> {
   const action = "Cannot read the server's version";

@@ -127,13 +127,13 @@ Deno.test("TableBuffer keeps received = written + pending + sum(dropped) after e
     assert.equal(buffer.flights.size, 0);
     balanced("after land() with nothing left");
   });
-  await t.step("takeRetry()", () => {
-    flight = buffer.takeRetry();
+  await t.step("takeRetry(Date.now())", () => {
+    flight = buffer.takeRetry(Date.now());
     assert.deepEqual(numbers(flight), [4, 5]);
     assert.equal(flight!.token, "token-a.2", "a retry keeps its token");
     assert.equal(counts.retried, 2);
     assert.equal(buffer.retrying, false);
-    balanced("after takeRetry()");
+    balanced("after takeRetry(Date.now())");
   });
   await t.step("land() with rows left", () => {
     buffer.acked(flight!, 1, LINE);
@@ -141,7 +141,7 @@ Deno.test("TableBuffer keeps received = written + pending + sum(dropped) after e
     assert.equal(buffer.flights.size, 0);
     assert.equal(buffer.retrying, true, "the row not acknowledged waits for a retry");
     balanced("after land() with rows left");
-    const again = buffer.takeRetry();
+    const again = buffer.takeRetry(Date.now());
     assert.deepEqual(numbers(again), [5], "the rows left are the batch's last");
     assert.equal(again!.token, "token-a.2");
     buffer.putBack(again!, [part([line(5)], "token-a.2")]);
@@ -200,7 +200,7 @@ Deno.test("TableBuffer's budget returns to 0 once every row is delivered", () =>
   buffer.land(first);
   buffer.acked(second, second.rows, second.chars);
   buffer.land(second);
-  const retry = buffer.takeRetry()!;
+  const retry = buffer.takeRetry(Date.now())!;
   buffer.acked(retry, retry.rows, retry.chars);
   buffer.land(retry);
   assert.equal(counts.written, 100);
@@ -292,7 +292,7 @@ Deno.test("TableBuffer evicts through the client's budget", async (t) => {
     buffer.land(flight);
     buffer.push(line(4));
     assert.equal(counts.dropped.buffer_full, 1);
-    assert.deepEqual(numbers(buffer.takeRetry()), [1]);
+    assert.deepEqual(numbers(buffer.takeRetry(Date.now())), [1]);
     balanced("after evicting a retry row");
   });
   await t.step("rows in flight are never evicted: the new row is refused instead", () => {
@@ -391,7 +391,7 @@ Deno.test("TableBuffer.takeFresh() takes the oldest rows within the limits", asy
     const { buffer } = setup();
     buffer.hold(held(0));
     assert.equal(buffer.takeFresh(Infinity, Infinity), undefined);
-    assert.equal(buffer.takeRetry(), undefined);
+    assert.equal(buffer.takeRetry(Date.now()), undefined);
   });
   await t.step("each flight carries a new token", () => {
     const { buffer } = setup();
@@ -442,7 +442,7 @@ Deno.test("TableBuffer.entered and lowestUnsettled: a flush waiting for N is don
     assert.equal(buffer.lowestUnsettled, 7, "rows 7..9 wait for a retry");
     assert.equal(covered(8), false);
 
-    const retry = buffer.takeRetry()!;
+    const retry = buffer.takeRetry(Date.now())!;
     assert.equal(retry.first, 7);
     assert.equal(buffer.lowestUnsettled, 7, "rows 7..9 are in flight again");
     buffer.acked(retry, retry.rows, retry.chars);
@@ -534,7 +534,7 @@ Deno.test("TableBuffer: a retry batch whose oldest rows were dropped starts afte
   budget.rebalance(); // the 2 oldest go
   assert.equal(buffer.lowestUnsettled, 2, "rows 0 and 1 are settled (dropped)");
   assert.equal(covered(2), true, "a flush of rows 0..1 is done");
-  const retry = buffer.takeRetry()!;
+  const retry = buffer.takeRetry(Date.now())!;
   assert.equal(retry.first, 2, "the retry's rows start at row 2");
   assert.deepEqual(numbers(retry), [2, 3, 4, 5, 6, 7, 8, 9]);
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { BatchesHeld } from "../../src/batching/batches_held.ts";
 import { BufferBudget } from "../../src/batching/buffer_budget.ts";
 import type { SendTarget } from "../../src/batching/send_batch.ts";
 import { TableBuffer } from "../../src/batching/table_buffer.ts";
@@ -6,6 +7,7 @@ import { TableCounts } from "../../src/batching/table_counts.ts";
 import { TableSender, type TableSenderOptions } from "../../src/batching/table_sender.ts";
 import { TuskClickHouseError } from "../../src/errors.ts";
 import { Connection } from "../../src/transport/connection.ts";
+import { Endpoints } from "../../src/transport/endpoints.ts";
 import { FakeClickHouse } from "../_helpers/fake_clickhouse.ts";
 
 /** Row `n` as an encoded line; every line has the same length. */
@@ -338,4 +340,125 @@ Deno.test("TableSender.drain(upTo) sends a row below upTo when a later held row 
   assert.equal(server.lines[0], line(0).trimEnd(), "row 0 was sent");
   assert.ok(counts.written >= 1, `row 0 acknowledged (written: ${counts.written})`);
   assert.ok(buffer.lowestUnsettled >= 1);
+});
+
+/**
+ * Two shards behind real Endpoints: shard 0 (`a`) never answers (its inserts time out, so they
+ * may have been stored there) until `a.up = true`; shard 1 (`b`) takes everything. The clock is
+ * the test's.
+ */
+function twoShards() {
+  const clock = { ms: Date.UTC(2026, 0, 1) };
+  const a = { up: false, inserts: [] as { body: string; token: string | null }[] };
+  const b = new FakeClickHouse([["n", "String"]]);
+  const fetchFn: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    if (url.hostname === "b.invalid") return await b.fetch(request);
+    const body = await request.text();
+    if (body.startsWith("INSERT")) {
+      a.inserts.push({ body, token: url.searchParams.get("insert_deduplication_token") });
+    }
+    if (a.up) return new Response(url.pathname === "/ping" ? "Ok.\n" : "");
+    return await new Promise<Response>((_, reject) => {
+      const socket = setTimeout(() => {}, 60_000); // an open socket keeps the loop alive
+      init?.signal?.addEventListener("abort", () => {
+        clearTimeout(socket);
+        reject(init.signal!.reason);
+      }, { once: true });
+    });
+  };
+  const endpoints = new Endpoints({
+    shards: [["http://a.invalid:8123"], ["http://b.invalid:8123"]],
+    loadBalancing: "round_robin",
+    connection: {
+      user: "default",
+      password: "",
+      database: "db",
+      requestTimeoutMs: 60,
+      fetch: fetchFn,
+      report: () => {},
+    },
+    now: () => clock.ms,
+  });
+  const target: Omit<SendTarget, "signal"> = {
+    connection: endpoints,
+    table: "`db`.`t`",
+    action: 'Cannot insert into "db.t"',
+    settings: {},
+    tokens: true,
+  };
+  return { clock, a, b, endpoints, target };
+}
+
+Deno.test("TableSender.drain() holds a batch for its shard that is down and sends the rest", async (t) => {
+  await t.step("the run sends the other batches, then rejects with BatchesHeld", async () => {
+    const { clock, a, b, endpoints, target } = twoShards();
+    const { sender, buffer, counts, push } = setup({
+      maxBytes: 3 * LINE,
+      maxInFlight: 1,
+      now: () => clock.ms,
+    });
+    push(0, 12);
+    const held = await sender.drain(buffer.entered, target).then(
+      () => assert.fail("drain should reject"),
+      (e) => e,
+    );
+    assert.ok(held instanceof BatchesHeld, `got ${held}`);
+    assert.ok(held.failure instanceof TuskClickHouseError);
+    assert.equal(held.failure.kind, "timeout");
+    assert.equal(a.inserts.length, 1, "one batch went to shard 0 and timed out");
+    assert.equal(b.lines.length, 9, "the other three batches went to shard 1");
+    assert.equal(counts.written, 9);
+    assert.equal(buffer.pending, 3, "the held batch waits");
+    assert.equal(held.until, endpoints.heldUntil(a.inserts[0]!.token!));
+    assert.ok(held.until > clock.ms);
+  });
+  await t.step("the held batch goes back to its shard, same body and token, once due", async () => {
+    const { clock, a, b, target } = twoShards();
+    const { sender, buffer, counts, push } = setup({
+      maxBytes: 3 * LINE,
+      maxInFlight: 1,
+      now: () => clock.ms,
+    });
+    push(0, 6);
+    const held = await sender.drain(buffer.entered, target).then(() => undefined, (e) => e);
+    assert.ok(held instanceof BatchesHeld, `got ${held}`);
+    a.up = true;
+    clock.ms = held.until;
+    await sender.drain(buffer.entered, target);
+    assert.equal(a.inserts.length, 2);
+    assert.equal(a.inserts[1]!.body, a.inserts[0]!.body, "the same rows in the same order");
+    assert.equal(a.inserts[1]!.token, a.inserts[0]!.token, "the same token");
+    assert.equal(b.lines.length, 3);
+    assert.equal(counts.written, 6);
+    assert.equal(buffer.pending, 0);
+  });
+  await t.step("before it is due, the held batch is not sent; fresh rows are", async () => {
+    const { clock, a, b, target } = twoShards();
+    const { sender, buffer, push } = setup({
+      maxBytes: 3 * LINE,
+      maxInFlight: 1,
+      now: () => clock.ms,
+    });
+    push(0, 3);
+    await sender.drain(buffer.entered, target).then(() => undefined, (e) => e);
+    push(3, 6);
+    await sender.drain(buffer.entered, target).catch(() => {});
+    assert.equal(a.inserts.length, 1, "not sent again before its shard is due");
+    assert.equal(b.lines.length, 3, "the fresh rows went to the other shard");
+    assert.equal(buffer.pending, 3);
+  });
+});
+
+Deno.test({
+  name: "TableSender.drain() does not resolve while a batch below upTo is held for its shard",
+  fn: async () => {
+    const { clock, target } = twoShards();
+    const { sender, buffer, push } = setup({ maxBytes: 3 * LINE, now: () => clock.ms });
+    push(0, 3);
+    await sender.drain(buffer.entered, target).then(() => undefined, (e) => e);
+    const again = await sender.drain(buffer.entered, target).then(() => "resolved", (e) => e);
+    assert.ok(again instanceof BatchesHeld, `got ${again}`);
+  },
 });

@@ -138,3 +138,84 @@ Deno.test("resolveOptions() never shows the password, even given in the wrong op
         'Cannot initialize Tusk: option "compression": expected "none" | "gzip", got "***"',
   );
 });
+
+Deno.test("resolveOptions() takes url as a list: endpoints that hold the same data", async (t) => {
+  await t.step("one shard of every URL, in order; url is the first", () => {
+    const o = resolveOptions({ url: ["http://a:8123/", "http://b:8123"] });
+    assert.deepEqual(o.shards, [["http://a:8123", "http://b:8123"]]);
+    assert.equal(o.url, "http://a:8123");
+  });
+  await t.step("one URL alone is one shard of one", () => {
+    assert.deepEqual(resolveOptions({ url: "http://a:8123" }).shards, [["http://a:8123"]]);
+    assert.deepEqual(resolveOptions({}).shards, [["http://localhost:8123"]]);
+  });
+  await t.step("credentials leave every URL; the first URL's are used", () => {
+    const o = resolveOptions({ url: ["http://tester:P%40ss@a:8123", "http://other:x@b:8123"] });
+    assert.deepEqual(o.shards, [["http://a:8123", "http://b:8123"]]);
+    assert.equal(o.user, "tester");
+    assert.equal(o.password, "P@ss");
+  });
+  await t.step("an empty list is refused", () => {
+    assert.throws(
+      () => resolveOptions({ url: [] }),
+      (e: Error) =>
+        e instanceof TypeError &&
+        e.message === 'Cannot initialize Tusk: option "url": expected at least one URL',
+    );
+  });
+  await t.step("a bad URL in the list is named by its place, its password masked", () => {
+    assert.throws(
+      () => resolveOptions({ url: ["http://a:8123", "http://tester:S3cr3t@b:99999"] }),
+      (e: Error) =>
+        e instanceof TypeError &&
+        e.message ===
+          'Cannot initialize Tusk: option "url.1": port 99999 is out of range (1-65535) in ' +
+            '"http://tester:***@b:99999"',
+    );
+  });
+});
+
+Deno.test("resolveOptions() takes shards: one list of replicas per shard", async (t) => {
+  await t.step("as given, without credentials", () => {
+    const o = resolveOptions({
+      shards: [["http://u:p@a1:8123", "http://a2:8123/"], ["http://b1:8123"]],
+    });
+    assert.deepEqual(o.shards, [["http://a1:8123", "http://a2:8123"], ["http://b1:8123"]]);
+    assert.equal(o.url, "http://a1:8123");
+    assert.equal(o.user, "u");
+    assert.equal(o.password, "p");
+  });
+  await t.step("no shard, or a shard without a URL, is refused", () => {
+    assert.throws(() => resolveOptions({ shards: [] }), /option "shards": expected at least one/);
+    assert.throws(
+      () => resolveOptions({ shards: [["http://a:8123"], []] }),
+      /option "shards\.1": expected at least one URL/,
+    );
+  });
+  await t.step("url and shards together: a TypeError naming both", () => {
+    assert.throws(
+      () => resolveOptions({ url: ["http://a:8123"], shards: [["http://b:8123"]] }),
+      (e: Error) => e instanceof TypeError && /"url"/.test(e.message) && /"shards"/.test(e.message),
+    );
+    assert.throws(
+      () => resolveOptions({ url: "http://a:8123", shards: [["http://b:8123"]] }),
+      TypeError,
+    );
+  });
+});
+
+Deno.test("resolveOptions() takes loadBalancing round_robin (the default), in_order or random", () => {
+  assert.equal(resolveOptions({}).loadBalancing, "round_robin");
+  assert.equal(resolveOptions({ url: ["http://a:1", "http://b:2"] }).loadBalancing, "round_robin");
+  for (const policy of ["round_robin", "in_order", "random"] as const) {
+    assert.equal(resolveOptions({ loadBalancing: policy }).loadBalancing, policy);
+  }
+  assert.throws(
+    () => resolveOptions({ loadBalancing: "first" }),
+    (e: Error) =>
+      e instanceof TypeError &&
+      e.message ===
+        'Cannot initialize Tusk: option "loadBalancing": expected "round_robin" | "in_order" | ' +
+          '"random", got "first"',
+  );
+});

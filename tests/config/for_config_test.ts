@@ -191,7 +191,7 @@ Deno.test("forYaml() passes logging.layout to logging.init(), and names a layout
   }
 });
 
-Deno.test("forYaml() takes heartbeat.create_table and logging.create_table as booleans", async () => {
+Deno.test("forYaml() takes heartbeat.create_table and logging.create_table as booleans or { cluster, ttl_days }", async () => {
   assert.equal(
     problemsOf(() =>
       tuskYaml.forYaml("app: a\nheartbeat:\n  table: hb\n  create_table: maybe", {
@@ -199,17 +199,114 @@ Deno.test("forYaml() takes heartbeat.create_table and logging.create_table as bo
         env: {},
       })
     ),
-    't.yml: heartbeat.create_table: expected a boolean, got "maybe"',
+    't.yml: heartbeat.create_table: expected boolean | Object, got "maybe"',
+  );
+  assert.equal(
+    problemsOf(() =>
+      tuskYaml.forYaml("app: a\nheartbeat:\n  table: hb\n  create_table: { shards: 2 }", {
+        source: "t.yml",
+        env: {},
+      })
+    ),
+    "t.yml: heartbeat.create_table: expected boolean | Object, got an object",
   );
   const setup = tuskYaml.forYaml(
     [
       "url: http://ch.invalid:8123",
       "app: my_app",
       "heartbeat:\n  table: hb\n  create_table: true",
-      "logging:\n  table: logs\n  create_table: false\n  console: false",
+      "logging:\n  table: logs\n  create_table: { cluster: tusk, ttl_days: 3 }\n  console: false",
     ].join("\n"),
     { source: "t.yml", env: {}, init: { fetch: new FakeClickHouse([]).fetch, onError: () => {} } },
   );
   await setup.stop();
   await tusk.close();
+});
+
+/** A fake server that answers on every host, and the hosts its inserts reached. */
+function anyHost() {
+  const server = new FakeClickHouse([["n", "UInt32"]]);
+  const hosts: string[] = [];
+  const fetchFn: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    if ((await request.clone().text()).startsWith("INSERT")) {
+      hosts.push(new URL(request.url).hostname);
+    }
+    return await server.fetch(request);
+  };
+  return { fetch: fetchFn, hosts };
+}
+
+Deno.test("forYaml() takes url as a list, and load_balancing", async () => {
+  const fake = anyHost();
+  const setup = tuskYaml.forYaml(
+    [
+      "url:",
+      "  - http://a.invalid:8123",
+      "  - http://b.invalid:8123",
+      "load_balancing: in_order",
+    ].join("\n"),
+    { env: {}, init: { fetch: fake.fetch } },
+  );
+  try {
+    const m = tusk.metric("db.t");
+    for (let i = 0; i < 3; i++) {
+      m.write({ n: i });
+      await m.flush();
+    }
+    assert.deepEqual(fake.hosts, ["a", "a", "a"].map((h) => `${h}.invalid`), "in_order");
+    const endpoints = Object.values(tusk.stats())[0]!.endpoints!;
+    assert.deepEqual(endpoints.map((e) => [e.url, e.shard, e.state]), [
+      ["http://a.invalid:8123", 0, "up"],
+      ["http://b.invalid:8123", 0, "up"],
+    ]);
+  } finally {
+    await setup.stop();
+    await tusk.close();
+  }
+});
+
+Deno.test("forYaml() takes shards, one list of replicas per shard", async () => {
+  const fake = anyHost();
+  const setup = tuskYaml.forYaml(
+    "shards:\n  - [http://a1.invalid:8123, http://a2.invalid:8123]\n  - [http://b1.invalid:8123]",
+    { env: {}, init: { fetch: fake.fetch } },
+  );
+  try {
+    const m = tusk.metric("db.t");
+    for (let i = 0; i < 4; i++) {
+      m.write({ n: i });
+      await m.flush();
+    }
+    assert.deepEqual(fake.hosts.map((h) => h[0]), ["a", "b", "a", "b"], "shards in turn");
+    const endpoints = Object.values(tusk.stats())[0]!.endpoints!;
+    assert.deepEqual(endpoints.map((e) => [e.url, e.shard]), [
+      ["http://a1.invalid:8123", 0],
+      ["http://a2.invalid:8123", 0],
+      ["http://b1.invalid:8123", 1],
+    ]);
+  } finally {
+    await setup.stop();
+    await tusk.close();
+  }
+});
+
+Deno.test("forYaml() names a bad url list, shards or load_balancing", () => {
+  assert.equal(
+    problemsOf(() => tuskYaml.forYaml("load_balancing: first", { source: "c.yml", env: {} })),
+    'c.yml: load_balancing: expected "round_robin" | "in_order" | "random", got "first"',
+  );
+  assert.match(
+    problemsOf(() => tuskYaml.forYaml("shards: []", { source: "c.yml", env: {} })),
+    /^c\.yml: shards: /,
+  );
+  assert.match(
+    problemsOf(() => tuskYaml.forYaml("url: []", { source: "c.yml", env: {} })),
+    /^c\.yml: url: /,
+  );
+  // Both given: init() refuses them (a TypeError, not yet a TuskConfigError naming the file).
+  assert.throws(
+    () => tuskYaml.forYaml("url: [http://a:8123]\nshards: [[http://b:8123]]", { env: {} }),
+    /"url".*"shards"/,
+  );
 });

@@ -183,3 +183,107 @@ Deno.test("cli --help and status --help print usage and exit 0", async () => {
   assert.equal(status.code, 0);
   assert.match(status.stdout, /Exit code: 0 all beating, 1 some app or task OVERDUE, 2/);
 });
+
+forEachEngine(
+  "cli tables --apply creates the config's tables; a second run changes nothing",
+  async (engine) => {
+    const db = `tusk_test_cli_tables_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
+    const file = await Deno.makeTempFile({ suffix: ".yml" });
+    try {
+      await Deno.writeTextFile(
+        file,
+        `app: my_app\nurl: '${engine.url}'\nuser: '${engine.user}'\npassword: '${engine.password}'\n` +
+          `heartbeat:\n  database: ${db}\n  table: heartbeats\n` +
+          `logging:\n  database: ${db}\n  table: logs\n  create_table: { ttl_days: 3 }\n`,
+      );
+      const printed = await cli(["tables", "--config", file]);
+      assert.equal(printed.code, 0, printed.stderr);
+      const statements = printed.stdout.split(";\n\n")
+        .map((s) => s.split("\n").filter((line) => !line.startsWith("--")).join("\n").trim())
+        .filter((s) => s !== "");
+      assert.equal(statements.length, 3, printed.stdout);
+      assert.match(statements[0]!, /^CREATE DATABASE IF NOT EXISTS `tusk_test_cli_tables_/);
+      assert.equal(/TTL .* 3 DAY/.test(printed.stdout), engine.modern);
+
+      const first = await cli(["tables", "--config", file, "--apply"]);
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal(
+        first.stdout,
+        `created database ${db}\ncreated ${db}.heartbeats\ncreated ${db}.logs\n`,
+      );
+      const ddl = await sql(engine, `SHOW CREATE TABLE ${db}.logs`);
+      const second = await cli(["tables", "--config", file, "--apply"]);
+      assert.equal(second.code, 0, second.stderr);
+      assert.equal(
+        second.stdout,
+        `exists  database ${db}\nexists  ${db}.heartbeats\nexists  ${db}.logs\n`,
+      );
+      assert.equal(await sql(engine, `SHOW CREATE TABLE ${db}.logs`), ddl);
+
+      // The printed statements run as they are (here: twice, on the existing tables).
+      for (const statement of statements) await sql(engine, statement);
+    } finally {
+      await Deno.remove(file);
+      await sql(engine, `DROP DATABASE IF EXISTS ${db}`);
+    }
+  },
+);
+
+forEachEngine("cli tables --apply says which columns a table lacks and exits 1", async (engine) => {
+  const db = await freshDatabase(engine, "cli_lacks");
+  const time = engine.modern ? "DateTime64(3)" : "DateTime";
+  await sql(
+    engine,
+    `CREATE TABLE ${db}.heartbeats (app String, datetime ${time}, task String)` +
+      " ENGINE = MergeTree() ORDER BY (app, datetime)",
+  );
+  const run = await cli(
+    ["tables", "--heartbeats", `${db}.heartbeats`, "--apply"],
+    connection(engine),
+  );
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(
+    run.stdout,
+    new RegExp(`lacks   ${db}\\.heartbeats: no column "sequence", "expiry": run ALTER TABLE`),
+  );
+});
+
+Deno.test("cli tables: --server-version prints cluster DDL without connecting; bad usage exits 2", async () => {
+  const run = await cli([
+    "tables",
+    "--heartbeats",
+    "maintenance.heartbeats",
+    "--cluster",
+    "tusk",
+    "--server-version",
+    "18.16.1",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /CREATE DATABASE IF NOT EXISTS `maintenance` ON CLUSTER `tusk`;/);
+  assert.match(
+    run.stdout,
+    /ENGINE = ReplicatedMergeTree\('\/clickhouse\/tables\/\{shard\}\/maintenance\.heartbeats_local', '\{replica\}'\)/,
+  );
+  assert.match(
+    run.stdout,
+    /ENGINE = Distributed\(`tusk`, `maintenance`, `heartbeats_local`, rand\(\)\);/,
+  );
+  for (
+    const [args, pattern] of [
+      [["tables", "--url", "http://localhost:8123"], /no table given: pass --config/],
+      [
+        ["tables", "--heartbeats", "a.b", "--apply", "--server-version", "18.16"],
+        /exclude each other/,
+      ],
+      [["tables", "--bogus"], /Unknown option "--bogus".*tables --help/],
+    ] as const
+  ) {
+    const bad = await cli([...args]);
+    assert.equal(bad.code, 2, args.join(" "));
+    assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+    assert.match(bad.stderr, pattern);
+  }
+  const help = await cli(["tables", "--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /Usage: tusk tables/);
+});
