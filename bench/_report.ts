@@ -2,9 +2,11 @@
 // measured in that same run.
 
 import type { HotResult, Sample, SyncLoopSample } from "./_e2e_helpers.ts";
+import type { FailoverFigures } from "./_failover.ts";
 import type { Pair } from "./_interleaved.ts";
 import { fmt, range, ratio, table } from "./_markdown.ts";
 import { e2eSection } from "./_report_e2e.ts";
+import { failoverSection } from "./_report_failover.ts";
 import { syncLoopSection } from "./_report_sync.ts";
 
 /** What one run measured. */
@@ -20,6 +22,8 @@ export interface RunFigures {
   hot: HotResult[];
   server: string;
   rounds: number;
+  /** The failover figure (bench/_failover.ts), or why it was not measured. */
+  failover?: FailoverFigures | { skipped: string };
 }
 
 function machine(): string {
@@ -232,6 +236,15 @@ export function renderReport(run: RunFigures): string {
     );
   }
 
-  out.push("## Targets (issues 9 and 13), from this run", "", ...targets, "");
+  if (run.failover) {
+    const failover = failoverSection(run.failover);
+    out.push(...failover.lines);
+    targets.push(...failover.targets);
+  }
+
+  const issues = run.failover && !("skipped" in run.failover)
+    ? "issues 9, 13 and 15"
+    : "issues 9 and 13";
+  out.push(`## Targets (${issues}), from this run`, "", ...targets, "");
   return out.join("\n");
 }

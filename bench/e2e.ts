@@ -1,6 +1,7 @@
-// End-to-end, memory and scaling figures into a real ClickHouse 18.16 server, and the in-process
-// hot-path figures from `deno bench --json`; writes BENCHMARKS.md. Every figure is a ratio
-// against a baseline measured in the same run (these machines are noisy).
+// End-to-end, memory and scaling figures into a real ClickHouse 18.16 server, the in-process
+// hot-path figures from `deno bench --json`, and the cost of failover on a cluster of its own
+// (bench/_failover.ts: ZooKeeper and two replicas, skipped when absent); writes BENCHMARKS.md.
+// Every figure is a ratio against a baseline measured in the same run (these machines are noisy).
 //
 //   npm run bench                         # starts its own clickhouse-server, stops it after
 //   TUSK_BENCH_CH18_URL=http://127.0.0.1:8123 npm run bench   # use a running 18.16 (tester)
@@ -26,6 +27,7 @@ import {
   WRITE_ALL_PHASE,
   YIELDING,
 } from "./_e2e_helpers.ts";
+import { failover, type FailoverFigures, failoverMissing } from "./_failover.ts";
 import { interleavedHotPath } from "./_interleaved.ts";
 import { renderReport } from "./_report.ts";
 import { scaling } from "./_scaling.ts";
@@ -228,6 +230,25 @@ try {
     "bench/encode_value_bench.ts",
   ]);
   progress("deno bench");
+  // Failover last: its own cluster (ZooKeeper and two servers), stopped before the report.
+  let failoverFigures: FailoverFigures | { skipped: string };
+  const missing = failoverMissing();
+  if (missing) {
+    console.log(`bench: failover figure skipped: ${missing}`);
+    failoverFigures = { skipped: missing };
+  } else {
+    try {
+      failoverFigures = await failover(
+        ROUNDS === 1 ? 1 : 2,
+        (line) => console.log(`bench: ${line}`),
+      );
+    } catch (error) {
+      const why = `it failed: ${error instanceof Error ? error.message : String(error)}`;
+      console.error(`bench: failover figure ${why}`);
+      failoverFigures = { skipped: why };
+    }
+  }
+  progress("failover");
   const report = renderReport({
     samples: summarize(samples),
     raw: samples,
@@ -236,6 +257,7 @@ try {
     hot,
     server: `ClickHouse ${version} (Debian clickhouse-server), ${given ? "given" : "own instance"}`,
     rounds: ROUNDS,
+    failover: failoverFigures,
   });
   const output = new URL("../BENCHMARKS.md", import.meta.url);
   await Deno.writeTextFile(output, report);
