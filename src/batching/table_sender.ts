@@ -41,7 +41,12 @@ export interface TableSenderOptions {
  */
 export class TableSender {
   readonly #o: TableSenderOptions;
-  #abort: AbortController | undefined;
+  /**
+   * One per run under way: a run's inserts carry its signal. Never shared
+   * between runs, because in Workers each request runs its own and workerd
+   * refuses to touch a signal made in another request.
+   */
+  readonly #aborts = new Set<AbortController>();
   #run: Promise<void> | undefined;
   #target = 0;
   #landed: Array<() => void> = [];
@@ -115,11 +120,21 @@ export class TableSender {
 
   /** Aborts the inserts in flight (a closing client out of time). */
   abort(): void {
-    this.#abort?.abort();
-    this.#abort = undefined;
+    for (const controller of this.#aborts) controller.abort();
+    this.#aborts.clear();
   }
 
   async #loop(target: Omit<SendTarget, "signal">, upTo: () => number): Promise<void> {
+    const controller = new AbortController();
+    this.#aborts.add(controller);
+    try {
+      await this.#sendUntil({ ...target, signal: controller.signal }, upTo);
+    } finally {
+      this.#aborts.delete(controller);
+    }
+  }
+
+  async #sendUntil(target: SendTarget, upTo: () => number): Promise<void> {
     const buffer = this.#o.buffer;
     const active = new Set<Promise<void>>();
     let failure: unknown;
@@ -155,7 +170,7 @@ export class TableSender {
     if (held !== undefined) throw (this.#lastHeld = held);
   }
 
-  async #send(target: Omit<SendTarget, "signal">, flight: Flight): Promise<void> {
+  async #send(target: SendTarget, flight: Flight): Promise<void> {
     const buffer = this.#o.buffer;
     // Where runs are not shared (Workers), the run's own timer marks its
     // inserts alive; a request that ends without waitUntil stops it, so
@@ -167,9 +182,8 @@ export class TableSender {
     };
     if (!this.#o.shareRuns) tick();
     try {
-      const signal = (this.#abort ??= new AbortController()).signal;
       const left = await sendBatch(
-        { ...target, signal },
+        target,
         flight.batch,
         flight.token,
         {

@@ -237,6 +237,11 @@ Deno.test({
       let shard1AtDown = 0;
       let shard1AtReturn = 0;
       let restarting: Promise<unknown> | undefined;
+      let returnedAt = 0;
+      let shard2BackMs: number | undefined;
+      const shard2Rows = async () =>
+        (await Promise.all(c.shards[1]!.map((url) => counted(url, "f.t"))))
+          .reduce((most, x) => Math.max(most, x.rows), 0); // replication never passes the max
       const n = await stream(clientName, "f.t", FULL ? 30 : 10, async (t) => {
         if (downAt === undefined && t > 2000) {
           downAt = t;
@@ -245,10 +250,19 @@ Deno.test({
         }
         if (downAt !== undefined && restarting === undefined && t > 6000) {
           shard1AtReturn = (await counted(up, "f.t")).rows;
-          restarting = Promise.all(down.map((node) => node.start()));
+          restarting = Promise.all(down.map((node) => node.start())).then(async () => {
+            returnedAt = Date.now();
+            // Shard 2's rows at its return, then how long until Tusk's next rows land there.
+            const before = await shard2Rows();
+            await until(async () => (await shard2Rows()) > before, "rows on shard 2", 60_000, 50);
+            shard2BackMs = Date.now() - returnedAt;
+          });
         }
       });
       await restarting;
+      const shard2Stats = tusk.stats()[`${clientName}/f.t`]!.endpoints!.filter((e) =>
+        e.shard === 1
+      );
       const shard1 = await settled(c.shards[0]!, "f.t");
       const shard2 = await settled(c.shards[1]!, "f.t");
       const all = await counted(up, "f.d");
@@ -262,6 +276,8 @@ Deno.test({
         shard1: shard1.rows,
         shard2: shard2.rows,
         shard1RowsWhileShard2Down: shard1AtReturn - shard1AtDown,
+        msFromShard2ReturnToItsNextRows: shard2BackMs,
+        shard2Endpoints: shard2Stats.map((e) => ({ state: e.state, failures: e.failures })),
         duplicates: shard1.rows + shard2.rows - all.ids,
       });
     } finally {
@@ -283,12 +299,22 @@ Deno.test({
       const errors = start(c.shards[0], clientName);
       let stopped = false;
       let starting: Promise<void> | undefined;
+      let startedAt = 0;
+      let writtenAtStart = 0;
+      let recoveredMs: number | undefined;
       const n = await stream(clientName, "f.t", FULL ? 20 : 8, async (t) => {
         if (!stopped && t > 2000) {
           stopped = true;
           await c.zookeeper!.stop();
         }
-        if (stopped && starting === undefined && t > 5000) starting = c.zookeeper!.start();
+        if (stopped && starting === undefined && t > 5000) {
+          startedAt = Date.now();
+          writtenAtStart = totals(clientName).written;
+          starting = c.zookeeper!.start();
+        }
+        if (startedAt > 0 && recoveredMs === undefined) {
+          if (totals(clientName).written > writtenAtStart) recoveredMs = Date.now() - startedAt;
+        }
       });
       await starting;
       await replicated(c.shards[0]!, "f.t", n);
@@ -302,6 +328,7 @@ Deno.test({
         written: n,
         storedPerReplica: stored.map((x) => x.rows),
         readOnlyErrors: readOnly.length,
+        msFromZooKeeperStartToNextWrite: recoveredMs ?? "after the stream ended",
       });
     } finally {
       await tusk.close();
