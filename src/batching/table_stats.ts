@@ -21,7 +21,9 @@ export interface TableStats {
   dropped: Record<string, number>;
   /**
    * Requests that failed while delivering this table's rows: inserts (each
-   * part of a split batch), and the schema or server reads before them.
+   * part of a split batch), and the schema or server reads before them. With
+   * several endpoints, a request counts here only when no endpoint took it;
+   * each endpoint's own failures are in `endpoints`.
    */
   failedBatches: number;
   /**

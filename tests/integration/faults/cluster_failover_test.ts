@@ -317,6 +317,8 @@ Deno.test({
         }
       });
       await starting;
+      // The stream waited for every row: how long after ZooKeeper came back they were all in.
+      const allInMs = Date.now() - startedAt;
       await replicated(c.shards[0]!, "f.t", n);
       const stored = await Promise.all(c.shards[0]!.map((url) => counted(url, "f.t")));
       for (const got of stored) assert.deepEqual(got, { rows: n, ids: n }, "every row once");
@@ -329,6 +331,7 @@ Deno.test({
         storedPerReplica: stored.map((x) => x.rows),
         readOnlyErrors: readOnly.length,
         msFromZooKeeperStartToNextWrite: recoveredMs ?? "after the stream ended",
+        msFromZooKeeperStartToAllDelivered: allInMs,
       });
     } finally {
       await tusk.close();
