@@ -42,6 +42,7 @@ export class Endpoint {
   /** Its shard (0-based). */
   readonly shard: number;
   readonly #now: () => number;
+  readonly #wentDown: ((endpoint: Endpoint, error: TuskClickHouseError) => void) | undefined;
   #state: EndpointState = "up";
   #downUntil = 0;
   #inRow = 0;
@@ -54,11 +55,18 @@ export class Endpoint {
    * @param connection The connection to the server.
    * @param shard Its shard (0-based).
    * @param now The time, in epoch milliseconds.
+   * @param wentDown Told when a failure sends it to rest after it was up.
    */
-  constructor(connection: Connection, shard: number, now: () => number) {
+  constructor(
+    connection: Connection,
+    shard: number,
+    now: () => number,
+    wentDown?: (endpoint: Endpoint, error: TuskClickHouseError) => void,
+  ) {
     this.connection = connection;
     this.shard = shard;
     this.#now = now;
+    this.#wentDown = wentDown;
   }
 
   /** Its base URL. */
@@ -109,7 +117,9 @@ export class Endpoint {
   failed(error: TuskClickHouseError, itsFault: boolean): void {
     this.#failures++;
     this.#lastError = error.message;
-    if (itsFault) this.#rest();
+    if (!itsFault) return;
+    this.#rest();
+    if (this.#inRow === 1) this.#wentDown?.(this, error);
   }
 
   /** Its figures. */

@@ -1,4 +1,4 @@
-import type { TuskClickHouseError } from "../errors.ts";
+import { type TuskClickHouseError, TuskError } from "../errors.ts";
 import {
   type ClickHouseLink,
   Connection,
@@ -46,10 +46,28 @@ export class Endpoints implements ClickHouseLink {
 
   /** @param options The endpoints, the load balancing and the connection settings. */
   constructor(options: EndpointsOptions) {
+    const several = options.shards.flat().length > 1;
+    const report = options.connection.report;
+    // With several endpoints a failover hides the failure from the writer: say so once per outage.
+    const wentDown = several && report !== undefined
+      ? (endpoint: Endpoint, error: TuskClickHouseError) =>
+        report(
+          new TuskError(
+            `ClickHouse endpoint ${endpoint.url} is down (${error.message}); requests go to ` +
+              "the other endpoints until it answers /ping again (stats().endpoints)",
+            { cause: error },
+          ),
+        )
+      : undefined;
     this.#shards = options.shards.map((urls, shard) =>
       new ReplicaSet(
         urls.map((url) =>
-          new Endpoint(new Connection({ ...options.connection, url }), shard, options.now)
+          new Endpoint(
+            new Connection({ ...options.connection, url }),
+            shard,
+            options.now,
+            wentDown,
+          )
         ),
         options.loadBalancing,
       )

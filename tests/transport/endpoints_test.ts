@@ -215,3 +215,63 @@ Deno.test("Endpoints.stats() shows each endpoint's requests, failures and state"
   assert.equal(b1!.requests, 1);
   assert.equal(b1!.state, "up");
 });
+
+Deno.test("Endpoints reports an endpoint going down once per outage, naming it and why", async () => {
+  const servers = new FakeServers();
+  const clock = manualClock();
+  const reports: Error[] = [];
+  const endpoints = new Endpoints({
+    shards: [[urlOf("a"), urlOf("b")]],
+    loadBalancing: "in_order",
+    connection: { ...connectionOptions(servers), report: (e) => reports.push(e) },
+    now: clock.now,
+  });
+  const insert = () => endpoints.insert(TABLE, ROWS, ACTION);
+  servers.answer("a", "refused");
+  await insert();
+  await insert(); // "a" rests: not tried, not reported again
+  assert.equal(reports.length, 1);
+  assert.match(reports[0]!.message, /^ClickHouse endpoint http:\/\/a:8123 is down \(/);
+  assert.match(reports[0]!.message, /requests go to the other endpoints/);
+  servers.answer("a", "ok");
+  clock.ms += 60_000;
+  await insert(); // probed, back up
+  servers.answer("a", "refused");
+  await insert();
+  assert.equal(reports.length, 2, "a new outage is reported again");
+});
+
+Deno.test("Endpoints with one URL reports nothing of its own: the writer reports its failures", async () => {
+  const servers = new FakeServers();
+  const reports: Error[] = [];
+  const endpoints = new Endpoints({
+    shards: [[urlOf("a")]],
+    loadBalancing: "round_robin",
+    connection: { ...connectionOptions(servers), report: (e) => reports.push(e) },
+    now: manualClock().now,
+  });
+  servers.answer("a", "refused");
+  await rejection(endpoints.insert(TABLE, ROWS, ACTION));
+  assert.deepEqual(reports, []);
+});
+
+Deno.test("Endpoints.insert() passes a batch on from a shard that lacks the table to one that has it", async () => {
+  const { servers, insert } = setup([["a1", "a2"], ["b1", "b2"]], "in_order");
+  servers.answer("a1", "no_table");
+  servers.answer("a2", "no_table");
+  await insert("k1");
+  assert.deepEqual(servers.insertHosts(), ["a1", "a2", "b1"]);
+});
+
+Deno.test("Endpoints.insert() tells a failed probe as the insert's failure, naming the endpoint", async () => {
+  const { servers, clock, insert } = setup([["a", "b"]], "in_order");
+  servers.answer("a", "refused");
+  servers.answer("b", "refused");
+  await rejection(insert("k1")); // both rest now
+  clock.ms += 60_000; // both due: each is probed, and neither answers
+  const error = await rejection(insert("k2"));
+  assert.ok(error instanceof TuskClickHouseError, `got ${error}`);
+  assert.match(error.message, /^Cannot insert into "db\.t": no answer to \/ping \(/);
+  assert.match(error.message, /\[at http:\/\/b:8123; also failed: http:\/\/a:8123 \(no answer/);
+  assert.equal(error.retryable, true);
+});
