@@ -52,6 +52,7 @@ export class ClientSession {
         report,
       },
       now: options.clock === undefined ? Date.now : () => options.clock!.now(),
+      shareProbes: shareReads,
     });
   }
 

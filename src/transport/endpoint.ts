@@ -43,6 +43,7 @@ export class Endpoint {
   readonly shard: number;
   readonly #now: () => number;
   readonly #wentDown: ((endpoint: Endpoint, error: TuskClickHouseError) => void) | undefined;
+  readonly #shareProbes: () => boolean;
   #state: EndpointState = "up";
   #downUntil = 0;
   #inRow = 0;
@@ -56,17 +57,21 @@ export class Endpoint {
    * @param shard Its shard (0-based).
    * @param now The time, in epoch milliseconds.
    * @param wentDown Told when a failure sends it to rest after it was up.
+   * @param shareProbes Whether a probe under way may be awaited by another
+   * caller (not in Workers, where the request that started it may be gone).
    */
   constructor(
     connection: Connection,
     shard: number,
     now: () => number,
     wentDown?: (endpoint: Endpoint, error: TuskClickHouseError) => void,
+    shareProbes: () => boolean = () => true,
   ) {
     this.connection = connection;
     this.shard = shard;
     this.#now = now;
     this.#wentDown = wentDown;
+    this.#shareProbes = shareProbes;
   }
 
   /** Its base URL. */
@@ -86,12 +91,13 @@ export class Endpoint {
 
   /**
    * Makes sure it is fit to carry a request: at once when up, else after a
-   * `/ping` (shared by the callers that ask at the same time).
+   * `/ping` (shared by the callers that ask at the same time, except in Workers).
    *
    * @returns `undefined` when it is fit, else why not (it rests again).
    */
   ready(): Promise<TuskClickHouseError | undefined> {
     if (this.#state === "up") return Promise.resolve(undefined);
+    if (!this.#shareProbes()) return this.#ping();
     this.#probe ??= this.#ping().finally(() => (this.#probe = undefined));
     return this.#probe;
   }

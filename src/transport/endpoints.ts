@@ -18,6 +18,12 @@ export interface EndpointsOptions {
   connection: Omit<ConnectionOptions, "url">;
   /** The time, in epoch milliseconds (the client's clock). */
   now: () => number;
+  /**
+   * Whether a `/ping` under way may be awaited by other callers (not in
+   * Workers, where the request that started it may end and take it along).
+   * @default {() => true}
+   */
+  shareProbes?: () => boolean;
 }
 
 // Batches whose attempt may have been stored on a shard, remembered so their
@@ -67,6 +73,7 @@ export class Endpoints implements ClickHouseLink {
             shard,
             options.now,
             wentDown,
+            options.shareProbes,
           )
         ),
         options.loadBalancing,

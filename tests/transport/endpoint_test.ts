@@ -203,3 +203,19 @@ Deno.test("Endpoint.ready() after a rest probes GET /ping", async (t) => {
     assert.equal(endpoint.stats().state, "up");
   });
 });
+
+Deno.test("Endpoint.ready() where probes are not shared (Workers): each caller probes for itself", async () => {
+  const servers = new FakeServers();
+  const clock = manualClock();
+  const endpoint = new Endpoint(
+    servers.connection("a.invalid"),
+    0,
+    clock.now,
+    undefined,
+    () => false,
+  );
+  endpoint.failed(REFUSED, true);
+  clock.ms = endpoint.downUntil;
+  assert.deepEqual(await Promise.all([endpoint.ready(), endpoint.ready()]), [undefined, undefined]);
+  assert.equal(servers.pings().length, 2);
+});
