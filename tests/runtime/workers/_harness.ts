@@ -214,6 +214,28 @@ export default {
       await tusk.getClient("gzip")!.flush();
       return json({ gzipped });
     }
+    if (path === "/__failover") {
+      // Two endpoints, the first one refusing connections: each request's rows go to the second
+      // within the request's own flush (a fresh client name per call of the test).
+      const q = new URL(request.url).searchParams;
+      const clientName = q.get("client")!;
+      tusk.init({
+        url: [q.get("dead")!, env.CLICKHOUSE_URL],
+        loadBalancing: "in_order",
+        user: env.CLICKHOUSE_USER,
+        password: env.CLICKHOUSE_PASSWORD,
+        database: env.CLICKHOUSE_DATABASE ?? "default",
+        clientName,
+        onError: () => {},
+      });
+      const requests = tusk.metric({ table: "requests", clientName });
+      for (let i = 0; i < 10; i++) requests.write({ path, method: "FAILOVER", status: i });
+      await tusk.getClient(clientName)!.flush();
+      const figures = Object.entries(tusk.stats()).find(([key]) =>
+        key.startsWith(`${clientName}/`)
+      );
+      return json(figures?.[1] ?? null);
+    }
     if (path === "/__stream") {
       // A flush that starts while rows still arrive: rows written after it started are sent by
       // the flush that follows, and `waitUntil` covers both.

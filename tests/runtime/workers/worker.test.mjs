@@ -184,6 +184,21 @@ for (const engine of engines) {
         console.log(`[workers] ${label}: 300 rows gzipped -> read back`);
       });
 
+      test("url: [a dead endpoint, the server]: each request's flush fails over, and every row arrives", async () => {
+        const dead = "http://127.0.0.1:9"; // discard: nothing listens there
+        for (let i = 0; i < 3; i++) {
+          const res = await mf.dispatchFetch(
+            `http://worker/__failover?client=failover&dead=${dead}`,
+          );
+          const table = await res.json();
+          assert.equal(table.pending, 0, JSON.stringify(table));
+          assert.deepEqual(table.endpoints.map((e) => e.url), [dead, engine.url]);
+          assert.equal(table.endpoints[0].state, "down");
+          assert.equal(table.endpoints[1].failures, 0);
+        }
+        assert.equal(await rows("requests", "method = 'FAILOVER'"), 30);
+      });
+
       test("the Cron Trigger's scheduled handler beats", async () => {
         const worker = await mf.getWorker();
         for (let i = 0; i < 2; i++) {
