@@ -35,17 +35,28 @@ export function findClickHouseServer() {
   return null;
 }
 
-/** A free TCP port on 127.0.0.1 (bind port 0, read it, close). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
+// Listening ports come from below Linux's ephemeral range (32768-60999 by default), where every
+// outgoing connection takes its local port: a port that port 0 hands out, once closed, can be
+// taken by a client socket (or handed out again) before the server binds it.
+const LOW_PORT = 20_000;
+const HIGH_PORT = 32_000;
+
+function canBind(port) {
+  return new Promise((resolve) => {
     const s = net.createServer();
     s.unref();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
   });
+}
+
+/** A free TCP port on 127.0.0.1: a random one from 20000-31999 that can be bound now. */
+export async function freePort() {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = LOW_PORT + Math.floor(Math.random() * (HIGH_PORT - LOW_PORT));
+    if (await canBind(port)) return port;
+  }
+  throw new Error(`no free port found in ${LOW_PORT}-${HIGH_PORT - 1}`);
 }
 
 function xmlEscape(s) {

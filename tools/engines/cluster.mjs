@@ -339,7 +339,20 @@ ${zk}
  * nodes forming the cluster `name`.
  * @param {{ shards?: number, replicas?: number, zookeeper?: boolean, name?: string }} [options]
  */
-export async function startCluster(
+export async function startCluster(options = {}) {
+  // A port taken between choosing it and the server binding it (another process's start) fails
+  // one node's start-up: start again on fresh ports, a few times.
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await startClusterOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use/.test(String(error?.message))) throw error;
+      console.error(`[cluster] a port was taken during start-up; starting again (${attempt})`);
+    }
+  }
+}
+
+async function startClusterOnce(
   { shards = 2, replicas = 2, zookeeper = true, name = "tusk" } = {},
 ) {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`bad cluster name ${name}`);
