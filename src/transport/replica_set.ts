@@ -112,7 +112,9 @@ export class ReplicaSet {
         tried.push({ endpoint, error });
       }
     }
-    const last = tried.findLast((t) => failureScope(t.error) === "endpoint") ?? tried.at(-1);
+    // The last failure that was an endpoint's own, else the last one (not findLast: ES2022 builds).
+    const own = tried.filter((t) => failureScope(t.error) === "endpoint");
+    const last = own[own.length - 1] ?? tried[tried.length - 1];
     if (last === undefined) throw new Error("ReplicaSet.run: no endpoint to try"); // aborted first
     throw new SetFailed(this.#named(last.error, last.endpoint, tried), stored);
   }
