@@ -57,6 +57,13 @@ export function parseConfig(config: unknown, options: ParseConfigOptions = {}): 
       });
     }
   }
+  if (result.success && result.output.url !== undefined && result.output.shards !== undefined) {
+    problems.push({
+      path: "shards",
+      message:
+        'give "url" (endpoints with the same data) or "shards" (replicas per shard), not both',
+    });
+  }
   if (problems.length > 0 || !result.success) {
     // A password misplaced under another key, or read from ${CH_PASSWORD}
     // into one, is never shown.

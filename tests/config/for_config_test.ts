@@ -304,9 +304,14 @@ Deno.test("forYaml() names a bad url list, shards or load_balancing", () => {
     problemsOf(() => tuskYaml.forYaml("url: []", { source: "c.yml", env: {} })),
     /^c\.yml: url: /,
   );
-  // Both given: init() refuses them (a TypeError, not yet a TuskConfigError naming the file).
-  assert.throws(
-    () => tuskYaml.forYaml("url: [http://a:8123]\nshards: [[http://b:8123]]", { env: {} }),
-    /"url".*"shards"/,
+  assert.equal(
+    problemsOf(() =>
+      tuskYaml.forYaml("url: [http://a:8123]\nshards: [[http://b:8123]]", {
+        source: "c.yml",
+        env: {},
+      })
+    ),
+    'c.yml: shards: give "url" (endpoints with the same data) or "shards" (replicas per shard), ' +
+      "not both",
   );
 });
