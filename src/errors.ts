@@ -139,6 +139,10 @@ export interface TuskClickHouseErrorDetails {
  * ```
  */
 export class TuskClickHouseError extends TuskError {
+  /** What the library was doing, e.g. `Cannot insert into "db.cpu"`: the message's first part. */
+  readonly action: string;
+  /** The server's own message (never holds credentials): the message's second part. */
+  readonly detail: string;
   /** ClickHouse's error code, when the server sent one. */
   readonly code: number | undefined;
   /** ClickHouse's error name, e.g. `UNKNOWN_TABLE`, when known. */
@@ -169,6 +173,8 @@ export class TuskClickHouseError extends TuskError {
   constructor(details: TuskClickHouseErrorDetails) {
     super(`${details.action}: ${details.detail}`, { cause: details.cause });
     this.name = "TuskClickHouseError";
+    this.action = details.action;
+    this.detail = details.detail;
     this.code = details.code;
     this.type = details.type;
     this.status = details.status;

@@ -1,5 +1,10 @@
 // Validation of heartbeat.init() and heartbeat.beat() options, with valibot.
 import * as v from "valibot";
+import {
+  CreateTableSchema,
+  type TableCreation,
+  tableCreation,
+} from "../tables/create_table_option.ts";
 import { type BatchingOptions, parseBatching } from "../client/options.ts";
 import { formatIssues } from "../validation/format_issues.ts";
 import { nonEmpty, seconds } from "../validation/schema_parts.ts";
@@ -14,14 +19,6 @@ const ColumnsSchema = v.strictObject({
   sequence: v.optional(v.nullable(name)),
   expiry: v.optional(v.nullable(name)),
 });
-
-const CreateTableSchema = v.union([
-  v.boolean(),
-  v.strictObject({
-    ttlDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
-    cluster: v.optional(name),
-  }),
-]);
 
 const InitSchema = v.strictObject({
   table: v.union([name, v.instance(Table)]),
@@ -62,7 +59,7 @@ export interface ResolvedInit {
   columns: HeartbeatColumns;
   batching: BatchingOptions;
   /** `createTable`: `undefined` when off, else the retention (`undefined`: the default) and cluster. */
-  createTable: { ttlDays?: number; cluster?: string } | undefined;
+  createTable: TableCreation | undefined;
 }
 
 /** Heartbeats are small and should arrive promptly: 5 s, as the original. */
@@ -99,11 +96,7 @@ export function resolveInit(options: unknown): ResolvedInit {
       expiry: o.columns?.expiry === undefined ? "expiry" : o.columns.expiry,
     },
     batching: { period: DEFAULT_HEARTBEAT_BATCHING_PERIOD, ...batching },
-    createTable: o.createTable === true
-      ? {}
-      : o.createTable === false || o.createTable === undefined
-      ? undefined
-      : o.createTable,
+    createTable: tableCreation(o.createTable),
   };
 }
 

@@ -2,6 +2,7 @@ import type { BatchingOptions } from "../client/options.ts";
 import { clientSlot, requireAppName } from "../client/registry.ts";
 import type { Table } from "../table.ts";
 import { tableCreator } from "../tables/table_creator.ts";
+import type { CreateTableOption } from "../tables/create_table_option.ts";
 import { Heartbeat } from "./_heartbeat.ts";
 import { DEFAULT_HEARTBEAT_BATCHING_PERIOD, resolveInit } from "./_options.ts";
 
@@ -71,7 +72,7 @@ export interface HeartbeatInitOptions {
    * name given, which the beats are written to), as `heartbeatsTableDdl` does.
    * @default {false}
    */
-  createTable?: boolean | { ttlDays?: number; cluster?: string };
+  createTable?: CreateTableOption;
 }
 
 /** A running heartbeat, returned by {@linkcode init}. */

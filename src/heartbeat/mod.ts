@@ -27,3 +27,4 @@ export {
 export { beat, type BeatOptions } from "./beat.ts";
 export type { BatchingOptions } from "../client/options.ts";
 export type { Table } from "../table.ts";
+export type { CreateTableOption, TableCreation } from "../tables/create_table_option.ts";

@@ -44,3 +44,4 @@ export { logsTableDdl, type LogsTableOptions } from "./logs_table.ts";
 export { otelLogsTableDdl, type OtelLogsTableOptions } from "./otel_logs_table.ts";
 export type { BatchingOptions } from "../client/options.ts";
 export type { Table } from "../table.ts";
+export type { CreateTableOption, TableCreation } from "../tables/create_table_option.ts";

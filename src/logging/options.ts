@@ -1,4 +1,10 @@
 import * as v from "valibot";
+import {
+  type CreateTableOption,
+  CreateTableSchema,
+  type TableCreation,
+  tableCreation,
+} from "../tables/create_table_option.ts";
 import { type BatchingOptions, parseBatching } from "../client/options.ts";
 import { formatIssues } from "../validation/format_issues.ts";
 import { Table } from "../table.ts";
@@ -71,7 +77,7 @@ export interface LoggingOptions {
    * `"tusk"` layout only.
    * @default {false}
    */
-  createTable?: boolean | { ttlDays?: number; cluster?: string };
+  createTable?: CreateTableOption;
 }
 
 /** The options with defaults applied. */
@@ -87,7 +93,7 @@ export interface ResolvedLoggingOptions {
   clientName: string;
   batching: BatchingOptions | undefined;
   /** `createTable`: `undefined` when off, else the retention (`undefined`: the default) and cluster. */
-  createTable: { ttlDays?: number; cluster?: string } | undefined;
+  createTable: TableCreation | undefined;
 }
 
 /** The log table's column names when `columns` leaves them out. */
@@ -114,14 +120,6 @@ export const LogColumnsSchema = v.strictObject({
   message: column,
   stacktrace: column,
 });
-
-const CreateTableSchema = v.union([
-  v.boolean(),
-  v.strictObject({
-    ttlDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
-    cluster: v.optional(name),
-  }),
-]);
 
 const Schema = v.strictObject({
   table: v.union([name, v.instance(Table)]),
@@ -183,11 +181,7 @@ export function resolveLoggingOptions(options: unknown): ResolvedLoggingOptions 
     batching: o.batching === undefined
       ? undefined
       : parseBatching(o.batching, `logging table "${table}": option "batching"`),
-    createTable: o.createTable === true
-      ? {}
-      : o.createTable === false || o.createTable === undefined
-      ? undefined
-      : o.createTable,
+    createTable: tableCreation(o.createTable),
   };
 }
 

@@ -216,7 +216,7 @@ export class Connection implements ClickHouseLink {
     const facts = this.#failures.get(queryId);
     this.#failures.delete(queryId);
     const classified = classifyError(action, error, facts, queryId);
-    return facts?.body === undefined ? classified : withBody(classified, action, facts.body);
+    return facts?.body === undefined ? classified : withBody(classified, facts.body);
   }
 }
 
@@ -260,15 +260,9 @@ async function summedUp(response: Response, failure: Failure): Promise<Response>
 }
 
 // The classified error again, with the response's body. Every public field is an own property
-// of the error and a field of the details under the same name; the message is action and detail.
-function withBody(error: TuskClickHouseError, action: string, body: string): TuskClickHouseError {
-  return new TuskClickHouseError({
-    ...error,
-    action,
-    detail: error.message.slice(action.length + 2),
-    cause: error.cause,
-    body,
-  });
+// of the error and a field of the details under the same name.
+function withBody(error: TuskClickHouseError, body: string): TuskClickHouseError {
+  return new TuskClickHouseError({ ...error, cause: error.cause, body });
 }
 
 // client-web makes its logger with `new LoggerClass()`: the class closes over where lines go.

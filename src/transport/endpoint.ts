@@ -133,7 +133,7 @@ export class Endpoint {
     const out: EndpointStats = {
       url: this.url,
       shard: this.shard,
-      state: this.#state === "probing" ? "probing" : this.#state,
+      state: this.#state,
       requests: this.#requests,
       failures: this.#failures,
       failuresInRow: this.#inRow,

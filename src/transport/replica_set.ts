@@ -136,39 +136,23 @@ export class ReplicaSet {
   #named(error: TuskClickHouseError, at: Endpoint, tried: Attempt[]): TuskClickHouseError {
     if (this.endpoints.length === 1 && tried.length <= 1) return error;
     const others = tried.filter((t) => t.endpoint !== at)
-      .map((t) =>
-        `${t.endpoint.url} (${t.error.message.slice(t.error.message.indexOf(": ") + 2)})`
-      );
-    const action = error.message.slice(0, error.message.indexOf(": "));
-    const detail = error.message.slice(action.length + 2);
+      .map((t) => `${t.endpoint.url} (${t.error.detail})`);
     const also = others.length > 0 ? `; also failed: ${others.join("; ")}` : "";
     return new TuskClickHouseError({
-      action,
-      detail: `${detail} [at ${at.url}${also}]`,
-      code: error.code,
-      type: error.type,
-      status: error.status,
-      kind: error.kind,
-      retryable: error.retryable,
-      queryId: error.queryId,
-      retryAfterMs: error.retryAfterMs,
-      row: error.row,
-      body: error.body,
+      ...error,
+      detail: `${error.detail} [at ${at.url}${also}]`,
       cause: error.cause,
+      body: error.body,
     });
   }
 }
 
 // A failed probe, told as the failure of the request that was waiting for it.
 function unanswered(probe: TuskClickHouseError, action: string): TuskClickHouseError {
-  const detail = probe.message.slice(probe.message.indexOf(": ") + 2);
   return new TuskClickHouseError({
+    ...probe,
     action,
-    detail: `no answer to /ping (${detail})`,
-    code: probe.code,
-    status: probe.status,
-    kind: probe.kind,
-    retryable: probe.retryable,
+    detail: `no answer to /ping (${probe.detail})`,
     cause: probe,
   });
 }
