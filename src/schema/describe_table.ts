@@ -37,22 +37,25 @@ export async function describeTable(
   table: string,
 ): Promise<ColumnInfo[]> {
   const action = `Cannot read the columns of "${database}.${table}"`;
+  // No columns is this server's answer that it lacks the table: thrown within the request, so
+  // that with several endpoints the next one is asked, as for a server's own UNKNOWN_TABLE.
   const rows = await connection.select<ColumnRow>(
     "SELECT name, type, default_kind FROM system.columns" +
       ` WHERE database = ${quoteString(database)} AND table = ${quoteString(table)}`,
     action,
+    (found) => {
+      if (found.length > 0) return;
+      throw new TuskClickHouseError({
+        action,
+        detail: "the table does not exist (or this user cannot see it)",
+        code: 60,
+        type: "UNKNOWN_TABLE",
+        status: 200,
+        kind: "schema",
+        retryable: false,
+      });
+    },
   );
-  if (rows.length === 0) {
-    throw new TuskClickHouseError({
-      action,
-      detail: "the table does not exist (or this user cannot see it)",
-      code: 60,
-      type: "UNKNOWN_TABLE",
-      status: 200,
-      kind: "schema",
-      retryable: false,
-    });
-  }
   return rows
     .filter((row) => row.default_kind !== "MATERIALIZED" && row.default_kind !== "ALIAS")
     .map((row) => ({ name: row.name, typeText: row.type, type: parseType(row.type) }));

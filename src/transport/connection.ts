@@ -69,7 +69,7 @@ export interface ClickHouseLink {
     key?: string,
   ): Promise<void>;
   /** Runs a query and returns its rows; see {@linkcode Connection.select}. */
-  select<T>(sql: string, action: string): Promise<T[]>;
+  select<T>(sql: string, action: string, check?: (rows: T[]) => void): Promise<T[]>;
   /** Runs a statement whose answer is not read (DDL); see {@linkcode Connection.command}. */
   command(sql: string, action: string): Promise<void>;
   /**
@@ -177,20 +177,26 @@ export class Connection implements ClickHouseLink {
    *
    * @param sql The query, without a FORMAT clause.
    * @param action The error message's action.
-   * @throws {TuskClickHouseError} When the query fails.
+   * @param check Throws a `TuskClickHouseError` for rows that are this
+   * server's failure, such as no columns for a table it lacks (with several
+   * endpoints, the next one is then asked, as for the server's own error).
+   * @throws {TuskClickHouseError} When the query fails, or `check` throws.
    */
-  async select<T>(sql: string, action: string): Promise<T[]> {
+  async select<T>(sql: string, action: string, check?: (rows: T[]) => void): Promise<T[]> {
     const queryId = crypto.randomUUID();
+    let rows: T[];
     try {
       const result = await this.#client.query({
         query: sql,
         format: "JSONEachRow",
         query_id: queryId,
       });
-      return await result.json<T>();
+      rows = await result.json<T>();
     } catch (error) {
       throw this.#classify(action, error, queryId);
     }
+    check?.(rows);
+    return rows;
   }
 
   /**

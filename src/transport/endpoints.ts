@@ -149,10 +149,11 @@ export class Endpoints implements ClickHouseLink {
    *
    * @param sql The query, without a FORMAT clause.
    * @param action The error message's action.
+   * @param check See {@linkcode Connection.select}: what it throws counts as that endpoint's answer.
    * @throws {TuskClickHouseError} When no endpoint answered.
    */
-  async select<T>(sql: string, action: string): Promise<T[]> {
-    return await unwrap(this.#all.run((c) => c.select<T>(sql, action), action));
+  async select<T>(sql: string, action: string, check?: (rows: T[]) => void): Promise<T[]> {
+    return await unwrap(this.#all.run((c) => c.select<T>(sql, action, check), action));
   }
 
   /**
