@@ -36,11 +36,16 @@ export async function bundleHarness() {
 }
 
 /**
- * Starts a fresh isolate running `script` with the engine's bindings; `dispose()` it after.
+ * Starts a fresh isolate running `script` with the engine's bindings (`asyncInsert`: the
+ * example Worker's `CLICKHOUSE_ASYNC_INSERT`); `dispose()` it after.
  * The Worker's stdout is dropped; its stderr (uncaught errors, workerd's warnings) is kept in
  * `stderr()` and, unless `quiet`, shown.
  */
-export async function startWorker(script, engine, { database = "default", quiet = false } = {}) {
+export async function startWorker(
+  script,
+  engine,
+  { database = "default", quiet = false, asyncInsert = false } = {},
+) {
   let stderrText = "";
   const mf = new Miniflare({
     modules: true,
@@ -52,7 +57,7 @@ export async function startWorker(script, engine, { database = "default", quiet 
       CLICKHOUSE_USER: engine.user,
       CLICKHOUSE_PASSWORD: engine.password,
       CLICKHOUSE_DATABASE: database,
-      CLICKHOUSE_ASYNC_INSERT: "0",
+      CLICKHOUSE_ASYNC_INSERT: asyncInsert ? "1" : "0",
     },
     handleRuntimeStdio(stdout, stderr) {
       stdout.resume();

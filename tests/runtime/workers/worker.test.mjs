@@ -5,9 +5,8 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
 import { docExample } from "../_shared/docs.mjs";
-import { bundleHarness, COMPATIBILITY_DATE } from "../_shared/workerd.mjs";
+import { bundleHarness, startWorker } from "../_shared/workerd.mjs";
 import { countRows, dropDatabase, selectRows, sql, testEngines } from "../_shared/engines.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -56,6 +55,7 @@ for (const engine of engines) {
   for (const asyncInsert of engine.modern ? [false, true] : [false]) {
     const label = `workerd [${engine.name}${asyncInsert ? ", asyncInsert" : ""}]`;
     describe(label, () => {
+      let worker;
       let mf;
       let db;
       const rows = (table, where) => countRows(engine, `${db}.${table}`, where);
@@ -63,28 +63,11 @@ for (const engine of engines) {
         db = `tusk_rt_workers_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
         await sql(engine, `CREATE DATABASE ${db}`);
         await tables(engine, db);
-        mf = new Miniflare({
-          modules: true,
-          script,
-          compatibilityDate: COMPATIBILITY_DATE,
-          compatibilityFlags: ["nodejs_compat"],
-          bindings: {
-            CLICKHOUSE_URL: engine.url,
-            CLICKHOUSE_USER: engine.user,
-            CLICKHOUSE_PASSWORD: engine.password,
-            CLICKHOUSE_DATABASE: db,
-            CLICKHOUSE_ASYNC_INSERT: asyncInsert ? "1" : "0",
-          },
-          // The Worker's console.log lines (one per request) are dropped; its errors are shown.
-          handleRuntimeStdio(stdout, stderr) {
-            stdout.resume();
-            stderr.pipe(process.stderr);
-          },
-        });
-        await mf.ready;
+        worker = await startWorker(script, engine, { database: db, asyncInsert });
+        mf = worker.mf;
       });
       after(async () => {
-        await mf?.dispose();
+        await worker?.dispose();
         await dropDatabase(engine, db);
       });
 
