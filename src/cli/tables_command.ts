@@ -105,6 +105,16 @@ export async function tablesCommand(args: readonly string[], io: CliIo): Promise
     io.out(printDdl(specs, v["server-version"]));
     return 0;
   }
+  const endpoints = v.url === undefined
+    ? [config?.url ?? [], config?.shards ?? []].flat(2).length
+    : 1;
+  if (apply && endpoints > 1 && specs.some((s) => "spec" in s && s.spec.cluster === undefined)) {
+    // As createTable: a table made on one endpoint only would be missing on the others.
+    throw new UsageError(
+      `The config lists ${endpoints} endpoints: give --cluster <name> (or create_table: ` +
+        "{ cluster }) so that --apply makes the tables ON CLUSTER, on every node",
+    );
+  }
   const server = resolveServer(v, config, (name) => io.env(name));
   const connection = new Connection({
     ...server,

@@ -254,7 +254,8 @@ export class ClientCore {
   stats(): TableStats[] {
     const link = this.#session?.connection;
     if (link === undefined || link.size === 1) return this.#writers.map((w) => w.stats());
-    return this.#writers.map((writer) => ({ ...writer.stats(), endpoints: link.stats() }));
+    const endpoints = link.stats(); // the client's, the same for every table
+    return this.#writers.map((writer) => ({ ...writer.stats(), endpoints }));
   }
 
   /** Rows buffered or being sent, over all tables. */

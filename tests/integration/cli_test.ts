@@ -287,3 +287,21 @@ Deno.test("cli tables: --server-version prints cluster DDL without connecting; b
   assert.equal(help.code, 0);
   assert.match(help.stdout, /Usage: tusk tables/);
 });
+
+Deno.test("cli tables --apply with a config of several endpoints and no cluster exits 2", async () => {
+  // As createTable refuses it: tables made on one endpoint would be missing on the others.
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/several.yml`;
+  await Deno.writeTextFile(
+    file,
+    "app: a\nurl: [http://127.0.0.1:1, http://127.0.0.1:2]\n" +
+      "heartbeat: { database: m, table: heartbeats }\n",
+  );
+  try {
+    const run = await cli(["tables", "--config", file, "--apply"]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /lists 2 endpoints: give --cluster <name>/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
